@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The job-level decision (algorithm.md §4.9-4.10): compute every vertex's target, scale only
+// if some vertex is outside its utilization band, and apply every blocking check of the
+// reference (memory pressure, scaling disabled, excluded periods, resource quota). On a commit
+// the job state is updated: scaling history, restart tracking, parallelism overrides, and the
+// delayed scale-down queue is cleared.
+#pragma once
+
+#include "flinkscaler/events.hpp"
+#include "flinkscaler/excluded_periods.hpp"
+#include "flinkscaler/job_state.hpp"
+#include "flinkscaler/metrics.hpp"
+#include "flinkscaler/options.hpp"
+#include "flinkscaler/topology.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace flinkscaler {
+
+/// What the service knows about the TaskManagers (for the quota check). Unknown CPU (0) means
+/// a CPU quota never blocks, as in the reference standalone runner.
+struct ResourceContext {
+    double task_manager_cpu = 0.0;
+    std::optional<std::int64_t> task_manager_memory_bytes;  ///< used when the job sets no process size
+};
+
+struct DecisionContext {
+    const JobTopology& topology;
+    const AutoscalerOptions& options;
+    Instant now;
+    /// `now` in the service's time zone, for excluded periods; UTC when absent.
+    std::optional<LocalTime> local_now;
+    Seconds restart_time{0};
+    /// Vertices excluded for this cycle only: finished vertices and vertices with unknown busy
+    /// time (the configured vertex.exclude.ids are added by `decide`).
+    std::set<VertexId> excluded_this_cycle;
+    ResourceContext resources;
+};
+
+enum class DecisionOutcome {
+    Scaled,       ///< a new parallelism was committed
+    NoChange,     ///< every vertex runs at its target (or none is outside its band)
+    Blocked,      ///< a change was wanted but a check stopped it (see `reason`)
+};
+std::string_view to_string(DecisionOutcome o);
+
+/// Every evaluated vertex with what was decided for it and why.
+struct VertexVerdict {
+    VertexId vertex;
+    int current_parallelism = 0;
+    int new_parallelism = 0;  ///< == current when nothing changes
+    bool outside_utilization_bound = false;
+    bool excluded = false;
+    std::string reason;
+};
+
+struct ScalingDecision {
+    DecisionOutcome outcome = DecisionOutcome::NoChange;
+    std::string reason;
+    /// The parallelism changes (committed when Scaled, recommended when Blocked).
+    std::map<VertexId, ScalingSummary> summaries;
+    std::vector<VertexVerdict> vertices;
+    Events events;
+    bool scaled() const { return outcome == DecisionOutcome::Scaled; }
+};
+
+/// Runs EXECUTE for one job. `evaluated` receives RECOMMENDED_PARALLELISM and
+/// EXPECTED_PROCESSING_RATE; `state` is updated as described above.
+ScalingDecision decide(const DecisionContext& context, EvaluatedMetrics& evaluated, JobState& state);
+
+/// The quota check of §4.10 alone: the reason it blocks, or nullopt.
+std::optional<std::string> quota_exceeded(const JobTopology& topology,
+                                          const std::map<VertexId, ScalingSummary>& summaries,
+                                          const AutoscalerOptions& options, const ResourceContext& resources);
+
+/// UTC broken-down time of an instant.
+LocalTime utc_local_time(Instant t);
+
+}  // namespace flinkscaler

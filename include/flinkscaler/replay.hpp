@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Offline replay of a recorded job (docs/replay-format.md): options, topology, raw metric samples
+// with timestamps and optional prior state go in; every sample is run through the same cycle the
+// daemon runs (collect -> evaluate -> decide), and the per-cycle results come out.
+#pragma once
+
+#include "flinkscaler/cycle.hpp"
+#include "flinkscaler/options.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace flinkscaler {
+
+/// Malformed replay input. what() starts with the JSON path of the problem, e.g.
+/// "$.samples[2].vertices.a1.metrics.BUSY_TIME_PER_SEC.max: expected a number".
+struct ReplayFormatError : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+struct ReplaySample {
+    Instant timestamp;
+    Instant job_running_since;
+    /// The full vertex set at this sample (parallelism changes of earlier samples applied).
+    std::vector<VertexInfo> vertices;
+    RawJobMetrics metrics;
+};
+
+struct ReplayInput {
+    Configuration options;
+    std::vector<ReplaySample> samples;  ///< in time order
+    JobState initial_state;
+    ResourceContext resources;
+    int utc_offset_minutes = 0;  ///< local time of the recorded service, for excluded periods
+    std::string job_name;
+};
+
+/// Reads and checks a replay document; throws ReplayFormatError.
+ReplayInput parse_replay(const nlohmann::json& document);
+
+struct ReplayCycle {
+    Instant timestamp;
+    std::optional<CycleResult> result;
+    std::string error;  ///< non-empty when the cycle failed (the daemon would emit AutoscalerError)
+};
+
+struct ReplayRun {
+    AutoscalerOptions options;
+    std::vector<ReplayCycle> cycles;
+    JobState final_state;
+};
+
+/// Runs every sample through run_cycle. `overrides` are written over the recorded options
+/// (what-if). The job counts as enabled whatever job.autoscaler.enabled says. Throws
+/// OptionError for a bad option value and std::invalid_argument when validation fails.
+ReplayRun run_replay(const ReplayInput& input, const Configuration& overrides);
+
+}  // namespace flinkscaler

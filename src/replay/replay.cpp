@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "flinkscaler/replay.hpp"
+
+#include "flinkscaler/config_values.hpp"
+#include "flinkscaler/job_state.hpp"
+#include "flinkscaler/numeric.hpp"
+
+namespace flinkscaler {
+
+using nlohmann::json;
+
+namespace {
+
+// A cursor on one JSON value that knows its path, so every error says where it is.
+class Node {
+public:
+    Node(const json& value, std::string path) : value_(value), path_(std::move(path)) {}
+
+    [[noreturn]] void fail(const std::string& problem) const { throw ReplayFormatError(path_ + ": " + problem); }
+
+    const json& value() const { return value_; }
+    const std::string& path() const { return path_; }
+
+    const Node& require_object() const {
+        if (!value_.is_object()) fail(std::string("expected an object, got ") + value_.type_name());
+        return *this;
+    }
+    bool has(const char* key) const { return value_.is_object() && value_.contains(key); }
+    Node at(const char* key) const {
+        require_object();
+        auto it = value_.find(key);
+        if (it == value_.end()) Node(value_, path_ + "." + key).fail("missing");
+        return Node(*it, path_ + "." + key);
+    }
+    std::optional<Node> maybe(const char* key) const {
+        if (!has(key)) return std::nullopt;
+        return at(key);
+    }
+    std::vector<Node> elements() const {
+        if (!value_.is_array()) fail(std::string("expected an array, got ") + value_.type_name());
+        std::vector<Node> out;
+        for (std::size_t i = 0; i < value_.size(); ++i) out.emplace_back(value_[i], path_ + "[" + std::to_string(i) + "]");
+        return out;
+    }
+    std::vector<std::pair<std::string, Node>> members() const {
+        require_object();
+        std::vector<std::pair<std::string, Node>> out;
+        for (auto it = value_.begin(); it != value_.end(); ++it) out.emplace_back(it.key(), Node(*it, path_ + "." + it.key()));
+        return out;
+    }
+    std::string string() const {
+        if (!value_.is_string()) fail(std::string("expected a string, got ") + value_.type_name());
+        return value_.get<std::string>();
+    }
+    double number() const {
+        try {
+            return double_from_json(value_);
+        } catch (const std::invalid_argument& e) {
+            fail(e.what());
+        }
+    }
+    int integer() const {
+        if (!value_.is_number_integer()) fail(std::string("expected an integer, got ") + value_.dump());
+        const auto v = value_.get<std::int64_t>();
+        if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) fail("integer out of range");
+        return static_cast<int>(v);
+    }
+    bool boolean() const {
+        if (!value_.is_boolean()) fail(std::string("expected true or false, got ") + value_.dump());
+        return value_.get<bool>();
+    }
+    Instant instant() const {
+        if (value_.is_number_integer()) return instant_from_epoch_ms(value_.get<std::int64_t>());
+        try {
+            return parse_instant(string());
+        } catch (const ReplayFormatError&) {
+            throw;
+        } catch (const std::invalid_argument& e) {
+            fail(e.what());
+        }
+    }
+    /// Flink option values are strings; numbers and booleans are accepted and written as Flink would.
+    std::string option_value() const {
+        if (value_.is_string()) return value_.get<std::string>();
+        if (value_.is_boolean()) return value_.get<bool>() ? "true" : "false";
+        if (value_.is_number_integer()) return std::to_string(value_.get<std::int64_t>());
+        if (value_.is_number()) return java_double_to_string(value_.get<double>());
+        fail("expected a string, number or boolean option value");
+    }
+
+private:
+    const json& value_;
+    std::string path_;
+};
+
+VertexInfo read_vertex(const Node& node) {
+    node.require_object();
+    VertexInfo v;
+    v.id = node.at("id").string();
+    if (v.id.empty()) node.at("id").fail("must not be empty");
+    if (auto n = node.maybe("name")) v.name = n->string();
+    v.parallelism = node.at("parallelism").integer();
+    if (v.parallelism < 1) node.at("parallelism").fail("must be at least 1");
+    if (auto n = node.maybe("maxParallelism")) v.max_parallelism = n->integer();
+    if (v.max_parallelism < 1) node.at("maxParallelism").fail("must be at least 1");
+    if (auto n = node.maybe("numSourcePartitions")) v.num_source_partitions = n->integer();
+    if (auto n = node.maybe("finished")) v.finished = n->boolean();
+    if (auto n = node.maybe("slotSharingGroup")) v.slot_sharing_group = n->string();
+    if (auto inputs = node.maybe("inputs")) {
+        for (const auto& input : inputs->elements()) {
+            input.require_object();
+            const auto strategy = input.maybe("shipStrategy");
+            v.inputs[input.at("id").string()] =
+                strategy ? ship_strategy_from_string(strategy->string()) : ShipStrategy::REBALANCE;
+        }
+    }
+    return v;
+}
+
+AggregatedMetric read_aggregate(const Node& node) {
+    if (!node.value().is_object()) {
+        const double x = node.number();  // one number: the same value in every aggregate
+        return {x, x, x, x};
+    }
+    AggregatedMetric m;
+    for (const auto& [key, value] : node.members()) {
+        if (key == "min") m.min = value.number();
+        else if (key == "max") m.max = value.number();
+        else if (key == "avg") m.avg = value.number();
+        else if (key == "sum") m.sum = value.number();
+        else value.fail("unknown aggregate (expected min, max, avg or sum)");
+    }
+    return m;
+}
+
+RawVertexMetrics read_vertex_metrics(const Node& node) {
+    RawVertexMetrics raw;
+    if (auto metrics = node.maybe("metrics")) {
+        for (const auto& [name, value] : metrics->members()) {
+            const auto metric = flink_metric_from_string(name);
+            if (!metric)
+                value.fail("unknown metric (expected BUSY_TIME_PER_SEC, BACKPRESSURE_TIME_PER_SEC, "
+                           "NUM_RECORDS_IN_PER_SEC, SOURCE_TASK_NUM_RECORDS_IN_PER_SEC, SOURCE_TASK_NUM_RECORDS_IN, "
+                           "SOURCE_TASK_NUM_RECORDS_OUT or PENDING_RECORDS)");
+            raw.metrics[*metric] = read_aggregate(value);
+        }
+    }
+    if (auto io = node.maybe("io")) {
+        for (const auto& [name, value] : io->members()) {
+            if (name == "readRecords") raw.io.num_records_in = value.number();
+            else if (name == "writeRecords") raw.io.num_records_out = value.number();
+            else if (name == "accumulatedBusyTime") raw.io.accumulated_busy_time = value.number();
+            else value.fail("unknown IO counter (expected readRecords, writeRecords or accumulatedBusyTime)");
+        }
+    }
+    return raw;
+}
+
+RawGlobalMetrics read_global(const Node& sample) {
+    RawGlobalMetrics g;
+    if (auto tm = sample.maybe("taskManagers")) {
+        for (const auto& [name, value] : tm->members()) {
+            if (name == "heapMax") g.heap_max = read_aggregate(value);
+            else if (name == "heapUsed") g.heap_used = read_aggregate(value);
+            else if (name == "managedUsed") g.managed_used = read_aggregate(value);
+            else if (name == "metaspaceUsed") g.metaspace_used = read_aggregate(value);
+            else if (name == "gcTimeMsPerSecond") g.gc_time_ms_per_second = read_aggregate(value);
+            else value.fail("unknown TaskManager metric (expected heapMax, heapUsed, managedUsed, metaspaceUsed or "
+                            "gcTimeMsPerSecond)");
+        }
+    }
+    if (auto jm = sample.maybe("jobManager")) {
+        for (const auto& [name, value] : jm->members()) {
+            if (name == "taskSlotsTotal") g.task_slots_total = value.number();
+            else if (name == "taskSlotsAvailable") g.task_slots_available = value.number();
+            else value.fail("unknown JobManager metric (expected taskSlotsTotal or taskSlotsAvailable)");
+        }
+    }
+    return g;
+}
+
+}  // namespace
+
+ReplayInput parse_replay(const json& document) {
+    const Node root(document, "$");
+    root.require_object();
+    ReplayInput input;
+    if (auto version = root.maybe("formatVersion"); version && version->integer() != 1)
+        version->fail("unsupported format version (this flinkscaler reads version 1)");
+    if (auto job = root.maybe("job"); job && job->has("name")) input.job_name = job->at("name").string();
+    if (auto options = root.maybe("options"))
+        for (const auto& [key, value] : options->members()) input.options[key] = value.option_value();
+    if (auto offset = root.maybe("utcOffsetMinutes")) input.utc_offset_minutes = offset->integer();
+    if (auto resources = root.maybe("resources")) {
+        if (auto cpu = resources->maybe("taskManagerCpu")) input.resources.task_manager_cpu = cpu->number();
+        if (auto memory = resources->maybe("taskManagerMemory")) {
+            try {
+                input.resources.task_manager_memory_bytes = parse_memory_size(memory->option_value());
+            } catch (const ValueError& e) {
+                memory->fail(e.what());
+            }
+        }
+    }
+
+    std::vector<VertexInfo> vertices;
+    const Node topology = root.at("topology");
+    for (const auto& vertex : topology.at("vertices").elements()) vertices.push_back(read_vertex(vertex));
+    try {
+        (void)JobTopology(vertices);
+    } catch (const TopologyError& e) {
+        topology.fail(e.what());
+    }
+
+    Instant running_since = root.at("jobRunningSince").instant();
+    std::optional<Instant> previous;
+    for (const auto& sample : root.at("samples").elements()) {
+        sample.require_object();
+        ReplaySample s;
+        s.timestamp = sample.at("timestamp").instant();
+        if (previous && s.timestamp <= *previous) sample.at("timestamp").fail("samples must be in increasing time order");
+        previous = s.timestamp;
+        if (auto restarted = sample.maybe("jobRunningSince")) running_since = restarted->instant();
+        if (auto changes = sample.maybe("parallelism")) {
+            for (const auto& [vertex, p] : changes->members()) {
+                auto it = std::find_if(vertices.begin(), vertices.end(), [&](const auto& v) { return v.id == vertex; });
+                if (it == vertices.end()) p.fail("unknown vertex");
+                it->parallelism = p.integer();
+                if (it->parallelism < 1) p.fail("must be at least 1");
+            }
+        }
+        s.job_running_since = running_since;
+        s.vertices = vertices;
+        if (auto vertex_metrics = sample.maybe("vertices")) {
+            for (const auto& [vertex, value] : vertex_metrics->members()) {
+                if (std::none_of(vertices.begin(), vertices.end(), [&](const auto& v) { return v.id == vertex; }))
+                    value.fail("unknown vertex (not in $.topology.vertices)");
+                s.metrics.vertices[vertex] = read_vertex_metrics(value);
+            }
+        }
+        s.metrics.global = read_global(sample);
+        input.samples.push_back(std::move(s));
+    }
+
+    if (auto state = root.maybe("state")) {
+        try {
+            input.initial_state = job_state_from_json(state->value(), state->path());
+        } catch (const StateFormatError& e) {
+            throw ReplayFormatError(e.what());
+        }
+    }
+    return input;
+}
+
+ReplayRun run_replay(const ReplayInput& input, const Configuration& overrides) {
+    Configuration conf = input.options;
+    for (const auto& [key, value] : overrides) conf[key] = value;
+    ReplayRun run;
+    run.options = AutoscalerOptions::from(conf);
+    run.options.enabled = true;
+    if (auto problem = validate(run.options)) throw std::invalid_argument(*problem);
+
+    run.final_state = input.initial_state;
+    for (const auto& sample : input.samples) {
+        ReplayCycle cycle;
+        cycle.timestamp = sample.timestamp;
+        const JobTopology topology(sample.vertices);
+        CycleInput cycle_input{topology, sample.job_running_since, sample.metrics, sample.timestamp,
+                               utc_local_time(sample.timestamp + std::chrono::minutes(input.utc_offset_minutes)),
+                               input.resources};
+        try {
+            cycle.result = run_cycle(run.options, run.final_state, cycle_input);
+        } catch (const std::exception& e) {
+            cycle.error = e.what();
+        }
+        run.cycles.push_back(std::move(cycle));
+    }
+    return run;
+}
+
+}  // namespace flinkscaler

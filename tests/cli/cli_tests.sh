@@ -44,6 +44,18 @@ assert cycles[1]["evaluated"]["vertices"][sys.argv[2]]["TRUE_PROCESSING_RATE"]["
 assert doc["state"]["parallelismOverrides"][sys.argv[2]] == 8
 PY
     ;;
+evaluate_metrics_only_recording_what_if)
+    # Recorded with scaling disabled: the keyed stage saturates after the load step and the
+    # recommendation 2 -> 7 is reported but not executed; enabling scaling executes it.
+    step=$fixtures/replay/load-step.json
+    K=ea632d67b7d595e5b851708ae9ad79d6
+    "$bin" evaluate "$step" >"$out" 2>"$err" || fail "exit status $?"
+    expect_line "2026-11-30T10:11:30.000Z  decided  no-change: all vertices within their utilization band"
+    expect_line "2026-11-30T10:12:00.000Z  decided  blocked: scaling execution disabled by job.autoscaler.scaling.enabled:false"
+    expect_line "recommended parallelism change:{ Vertex ID $K | Parallelism 2 -> 7 |"
+    "$bin" evaluate "$step" --set job.autoscaler.scaling.enabled=true >"$out" 2>"$err" || fail "exit status $?"
+    expect_line "2026-11-30T10:12:00.000Z  decided  scaled: rescaling 1 vertex(es)"
+    ;;
 evaluate_rejects_malformed_input)
     for bad in "$fixtures"/replay/invalid/*.json; do
         expected=$(head -c 4096 "${bad%.json}.expected")

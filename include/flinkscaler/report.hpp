@@ -24,7 +24,9 @@ std::string reference_report_message(std::string_view header, const std::map<Ver
 
 /// A fixed-width table: one row per vertex with parallelism old -> new, load, true, target and
 /// expected processing rates, lag, catch-up rate, both thresholds, outside flag and reason.
-std::string render_report_table(const EvaluatedMetrics& evaluated, const ScalingDecision& decision);
+/// With a topology, rows follow its topological order and show the operator names.
+std::string render_report_table(const EvaluatedMetrics& evaluated, const ScalingDecision& decision,
+                                const JobTopology* topology = nullptr);
 
 /// The same content as JSON (non-finite numbers as "NaN"/"Infinity" strings).
 nlohmann::json report_json(const EvaluatedMetrics& evaluated, const ScalingDecision& decision);

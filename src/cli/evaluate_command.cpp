@@ -55,25 +55,34 @@ void print_table(const ReplayInput& input, const ReplayRun& run, bool all_cycles
         << " samples, window " << std::chrono::duration_cast<std::chrono::seconds>(run.options.metrics_window).count()
         << " s, target utilization " << run.options.utilization_target << "\n\ncycles:\n";
     const ReplayCycle* last_evaluated = nullptr;
-    for (const auto& cycle : run.cycles) {
+    std::size_t last_index = 0;
+    const auto topology_at = [&](std::size_t i) { return JobTopology(input.samples[i].vertices); };
+    for (std::size_t i = 0; i < run.cycles.size(); ++i) {
+        const auto& cycle = run.cycles[i];
         out << "  " << format_instant(cycle.timestamp) << "  ";
         if (!cycle.error.empty()) {
             out << "error: " << cycle.error << "\n";
             continue;
         }
         out << to_string(cycle.result->stage) << "  " << cycle.result->summary << "\n";
-        if (cycle.result->evaluated) last_evaluated = &cycle;
-        if (all_cycles && cycle.result->decision)
-            out << render_report_table(*cycle.result->evaluated, *cycle.result->decision);
+        if (cycle.result->evaluated) {
+            last_evaluated = &cycle;
+            last_index = i;
+        }
+        if (all_cycles && cycle.result->decision) {
+            const auto topology = topology_at(i);
+            out << render_report_table(*cycle.result->evaluated, *cycle.result->decision, &topology);
+        }
     }
     if (last_evaluated == nullptr) {
         out << "\nno cycle could be evaluated (at least two samples are needed)\n";
         return;
     }
     const CycleResult& r = *last_evaluated->result;
+    const auto topology = topology_at(last_index);
     out << "\nlast evaluated cycle: " << format_instant(last_evaluated->timestamp) << "\n";
     if (r.decision) {
-        out << render_report_table(*r.evaluated, *r.decision);
+        out << render_report_table(*r.evaluated, *r.decision, &topology);
         if (!r.decision->events.empty()) {
             out << "events:\n";
             print_events(out, r.decision->events, "  ");
@@ -86,7 +95,7 @@ void print_table(const ReplayInput& input, const ReplayRun& run, bool all_cycles
             const int p = static_cast<int>(current_of(metrics, ScalingMetric::PARALLELISM));
             pending.vertices.push_back({vertex, p, p, false, r.excluded_this_cycle.count(vertex) > 0, ""});
         }
-        out << render_report_table(*r.evaluated, pending);
+        out << render_report_table(*r.evaluated, pending, &topology);
     }
 }
 

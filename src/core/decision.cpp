@@ -92,6 +92,14 @@ void commit(const DecisionContext& ctx, const EvaluatedMetrics& evaluated,
     state.delayed_scale_down.clear_all();
 }
 
+// Where the true processing rate lies relative to the vertex's rate thresholds (report text).
+std::string band_position(const EvaluatedVertexMetrics& m) {
+    const double tpr = average_of(m, M::TRUE_PROCESSING_RATE);
+    if (tpr < current_of(m, M::SCALE_UP_RATE_THRESHOLD)) return "true rate below scale-up threshold";
+    if (tpr > current_of(m, M::SCALE_DOWN_RATE_THRESHOLD)) return "true rate above scale-down threshold";
+    return "within utilization band";
+}
+
 }  // namespace
 
 std::optional<std::string> quota_exceeded(const JobTopology& topology,
@@ -161,7 +169,7 @@ ScalingDecision decide(const DecisionContext& ctx, EvaluatedMetrics& evaluated, 
         const auto change = compute_scale_target_parallelism(options, vertex, inputs, metrics, history,
                                                              ctx.restart_time, state.delayed_scale_down, ctx.now,
                                                              decision.events);
-        verdict.reason = change.reason;
+        verdict.reason = change.reason.empty() ? band_position(metrics) : change.reason;
         if (change.changed) {
             verdict.new_parallelism = change.new_parallelism;
             verdict.outside_utilization_bound = change.outside_utilization_bound;
@@ -188,9 +196,13 @@ ScalingDecision decide(const DecisionContext& ctx, EvaluatedMetrics& evaluated, 
         return decision;
     }
 
-    for (const auto& [vertex, summary] : decision.summaries)
-        evaluated.vertex_metrics[vertex][M::RECOMMENDED_PARALLELISM] =
-            EvaluatedScalingMetric::of_current(summary.new_parallelism);
+    // The reference shares one metrics map between the evaluation and the summary, so the stored
+    // scaling history carries the recommendation too.
+    for (auto& [vertex, summary] : decision.summaries) {
+        const auto recommended = EvaluatedScalingMetric::of_current(summary.new_parallelism);
+        evaluated.vertex_metrics[vertex][M::RECOMMENDED_PARALLELISM] = recommended;
+        summary.metrics[M::RECOMMENDED_PARALLELISM] = recommended;
+    }
 
     if (auto disabled_by = execution_disabled_by(ctx)) {
         decision.outcome = DecisionOutcome::Blocked;

@@ -131,6 +131,30 @@ std::vector<std::string_view> splitOn(std::string_view s, std::string_view sep) 
     }
 }
 
+// Splits a cron expression into fields separated by spaces and tabs (as
+// Quartz's StringTokenizer(" \t") does).
+std::vector<std::string_view> splitFields(std::string_view s) {
+    std::vector<std::string_view> fields;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
+            ++i;
+        }
+        const std::size_t begin = i;
+        while (i < s.size() && s[i] != ' ' && s[i] != '\t') {
+            ++i;
+        }
+        if (i > begin) {
+            fields.push_back(s.substr(begin, i - begin));
+        }
+    }
+    return fields;
+}
+
+std::size_t countFields(std::string_view s) {
+    return splitFields(s).size();
+}
+
 std::string quoted(std::string_view s) {
     std::string out;
     out.reserve(s.size() + 2);
@@ -601,23 +625,7 @@ QuartzCronExpression QuartzCronExpression::parse(std::string_view text) {
             c = static_cast<char>(c - 'a' + 'A');
         }
     }
-    std::vector<std::string_view> fields;
-    {
-        const std::string_view s = upper;
-        std::size_t i = 0;
-        while (i < s.size()) {
-            while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
-                ++i;
-            }
-            const std::size_t begin = i;
-            while (i < s.size() && s[i] != ' ' && s[i] != '\t') {
-                ++i;
-            }
-            if (i > begin) {
-                fields.push_back(s.substr(begin, i - begin));
-            }
-        }
-    }
+    const std::vector<std::string_view> fields = splitFields(upper);
     if (fields.size() != 6 && fields.size() != 7) {
         fail("a cron expression needs 6 or 7 fields (seconds minutes hours day-of-month "
              "month day-of-week [year]), found " +
@@ -765,9 +773,10 @@ ExcludedPeriods ExcludedPeriods::parse(const std::vector<std::string>& expressio
                 period.cron = std::move(cron);
                 continue;
             }
-            // Cron expressions never contain ':', daily ranges always do: use
-            // that to report the more relevant of the two reasons.
-            const bool looksDaily = sub.find(':') != std::string_view::npos;
+            // Report the more relevant of the two reasons: daily ranges
+            // contain ':', cron expressions have at least 6 fields.
+            const bool looksDaily = sub.find(':') != std::string_view::npos &&
+                                    countFields(sub) < 6;
             throw ExcludedPeriodError(
                 prefix + quoted(sub) +
                 " is neither a daily range (H:mm[:ss]-H:mm[:ss]) nor a Quartz cron expression: " +

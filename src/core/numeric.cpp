@@ -10,11 +10,13 @@ namespace flinkscaler {
 
 double java_max(double a, double b) noexcept {
     if (is_nan(a) || is_nan(b)) return kNaN;
+    if (a == 0.0 && b == 0.0) return std::signbit(a) ? b : a;  // Java: max(-0.0, 0.0) = 0.0
     return a >= b ? a : b;
 }
 
 double java_min(double a, double b) noexcept {
     if (is_nan(a) || is_nan(b)) return kNaN;
+    if (a == 0.0 && b == 0.0) return std::signbit(a) ? a : b;  // Java: min(0.0, -0.0) = -0.0
     return a <= b ? a : b;
 }
 

@@ -55,17 +55,32 @@ const EvaluatedVertexMetrics& metrics_of(const EvaluatedMetrics& evaluated, cons
 
 }  // namespace
 
-std::string render_report_table(const EvaluatedMetrics& evaluated, const ScalingDecision& decision) {
+std::string render_report_table(const EvaluatedMetrics& evaluated, const ScalingDecision& decision,
+                                const JobTopology* topology) {
+    std::vector<const VertexVerdict*> ordered;
+    for (const auto& v : decision.vertices) ordered.push_back(&v);
+    if (topology != nullptr) {
+        const auto& order = topology->topological_order();
+        const auto rank = [&](const VertexVerdict* v) {
+            return std::find(order.begin(), order.end(), v->vertex) - order.begin();
+        };
+        std::stable_sort(ordered.begin(), ordered.end(), [&](auto a, auto b) { return rank(a) < rank(b); });
+    }
+    const auto label = [&](const VertexId& id) {
+        const VertexInfo* info = topology != nullptr ? topology->find(id) : nullptr;
+        return info != nullptr && !info->name.empty() ? info->name + " (" + id.substr(0, 8) + ")" : id;
+    };
     const std::vector<std::string> header{"vertex", "parallelism", "load", "true rate", "target rate", "expected",
                                           "lag", "catch-up", "up thr", "down thr", "out", "reason"};
     std::vector<std::vector<std::string>> rows;
-    for (const auto& v : decision.vertices) {
+    for (const VertexVerdict* verdict : ordered) {
+        const VertexVerdict& v = *verdict;
         const auto& m = metrics_of(evaluated, v.vertex);
         const std::string parallelism =
             v.new_parallelism == v.current_parallelism
                 ? std::to_string(v.current_parallelism)
                 : std::to_string(v.current_parallelism) + " -> " + std::to_string(v.new_parallelism);
-        rows.push_back({v.vertex, parallelism, cell(average_of(m, M::LOAD)),
+        rows.push_back({label(v.vertex), parallelism, cell(average_of(m, M::LOAD)),
                         cell(average_of(m, M::TRUE_PROCESSING_RATE)), cell(average_of(m, M::TARGET_DATA_RATE)),
                         cell(current_of(m, M::EXPECTED_PROCESSING_RATE)), cell(current_of(m, M::LAG)),
                         cell(current_of(m, M::CATCH_UP_DATA_RATE)), cell(current_of(m, M::SCALE_UP_RATE_THRESHOLD)),

@@ -14,13 +14,15 @@ case $name in
 evaluate_fixture_scales_bottleneck)
     "$bin" evaluate "$example" >"$out" 2>"$err" || fail "exit status $?"
     expect_line "decision: scaled (rescaling 1 vertex(es))"
-    grep -E "^$M +4 -> 8 " "$out" >/dev/null || fail "the map vertex should go 4 -> 8"
+    grep -E "^Map: enrich \(0a448493\) +4 -> 8 .* yes +true rate below scale-up threshold$" "$out" >/dev/null ||
+        fail "the map vertex should go 4 -> 8, outside its band"
+    grep -E "^Sink: keyed writer \(ea632d67\) +2 " "$out" >/dev/null || fail "the sink keeps parallelism 2"
     expect_line "{ Vertex ID $M | Parallelism 4 -> 8 | Processing capacity 2020.20 -> 4040.40 | Target data rate 2300.00}"
     ;;
 evaluate_set_overrides_option)
     # At target utilization 0.9 the map needs less head-room: 4 -> 6 (algorithm.md §3.8, §4.2).
     "$bin" evaluate "$example" --set job.autoscaler.utilization.target=0.9 >"$out" 2>"$err" || fail "exit status $?"
-    grep -E "^$M +4 -> 6 " "$out" >/dev/null || fail "the map vertex should go 4 -> 6 at target 0.9"
+    grep -E "^Map: enrich \(0a448493\) +4 -> 6 " "$out" >/dev/null || fail "the map vertex should go 4 -> 6 at target 0.9"
     # A disabled scaling only recommends.
     "$bin" evaluate "$example" --set job.autoscaler.scaling.enabled=false >"$out" 2>"$err" || fail "exit status $?"
     expect_line "decision: blocked (scaling execution disabled by job.autoscaler.scaling.enabled:false)"

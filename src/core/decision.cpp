@@ -40,20 +40,17 @@ namespace {
 
 // §4.9 step 1: a job whose TaskManagers are short of memory is not rescaled.
 std::optional<Event> memory_pressure(const EvaluatedVertexMetrics& global, const AutoscalerOptions& options) {
+    const auto event = [&](const char* what, double value, const char* key) {
+        return Event{EventType::Normal, "MemoryPressure",
+                     std::string(what) + " " + java_double_to_string(value) +
+                         " is above the allowed limit for scaling operations. Please adjust the available memory "
+                         "capacity.",
+                     key, options.event_interval};
+    };
     const double gc = current_of(global, M::GC_PRESSURE);
-    if (gc > options.gc_pressure_threshold)
-        return Event{EventType::Normal, "MemoryPressure",
-                     "GC Pressure " + java_double_to_string(gc) +
-                         " is above the allowed limit for scaling operations. Please adjust the available memory "
-                         "capacity.",
-                     "gcPressure", options.event_interval};
+    if (gc > options.gc_pressure_threshold) return event("GC Pressure", gc, "gcPressure");
     const double heap = average_of(global, M::HEAP_MAX_USAGE_RATIO);
-    if (heap > options.heap_usage_threshold)
-        return Event{EventType::Normal, "MemoryPressure",
-                     "Heap Usage " + java_double_to_string(heap) +
-                         " is above the allowed limit for scaling operations. Please adjust the available memory "
-                         "capacity.",
-                     "heapUsage", options.event_interval};
+    if (heap > options.heap_usage_threshold) return event("Heap Usage", heap, "heapUsage");
     return std::nullopt;
 }
 

@@ -3,6 +3,8 @@
 
 #include "flinkscaler/numeric.hpp"
 
+#include "enum_names.hpp"
+
 #include <array>
 #include <algorithm>
 #include <utility>
@@ -11,7 +13,7 @@ namespace flinkscaler {
 
 namespace {
 
-constexpr std::array<std::pair<ScalingMetric, std::string_view>, 23> kMetricNames{{
+constexpr detail::EnumNames<ScalingMetric, 23> kMetricNames{{
     {ScalingMetric::LOAD, "LOAD"},
     {ScalingMetric::ACCUMULATED_BUSY_TIME, "ACCUMULATED_BUSY_TIME"},
     {ScalingMetric::NUM_RECORDS_IN, "NUM_RECORDS_IN"},
@@ -52,16 +54,10 @@ double value_in(const CollectedSample& sample, MetricSource source, ScalingMetri
 
 }  // namespace
 
-std::string_view to_string(ScalingMetric m) {
-    for (const auto& [metric, name] : kMetricNames)
-        if (metric == m) return name;
-    return "UNKNOWN";
-}
+std::string_view to_string(ScalingMetric m) { return detail::name_of(kMetricNames, m); }
 
 std::optional<ScalingMetric> scaling_metric_from_string(std::string_view name) {
-    for (const auto& [metric, metric_name] : kMetricNames)
-        if (metric_name == name) return metric;
-    return std::nullopt;
+    return detail::value_of(kMetricNames, name);
 }
 
 EvaluatedScalingMetric EvaluatedScalingMetric::make(double current, double average) {

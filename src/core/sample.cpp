@@ -3,6 +3,8 @@
 
 #include "flinkscaler/numeric.hpp"
 
+#include "enum_names.hpp"
+
 #include <array>
 #include <utility>
 
@@ -10,7 +12,7 @@ namespace flinkscaler {
 
 namespace {
 
-constexpr std::array<std::pair<FlinkMetric, std::string_view>, 7> kFlinkMetricNames{{
+constexpr detail::EnumNames<FlinkMetric, 7> kFlinkMetricNames{{
     {FlinkMetric::BUSY_TIME_PER_SEC, "BUSY_TIME_PER_SEC"},
     {FlinkMetric::BACKPRESSURE_TIME_PER_SEC, "BACKPRESSURE_TIME_PER_SEC"},
     {FlinkMetric::NUM_RECORDS_IN_PER_SEC, "NUM_RECORDS_IN_PER_SEC"},
@@ -116,16 +118,10 @@ MetricValues global_sample(const RawGlobalMetrics& g) {
 
 }  // namespace
 
-std::string_view to_string(FlinkMetric m) {
-    for (const auto& [metric, name] : kFlinkMetricNames)
-        if (metric == m) return name;
-    return "UNKNOWN";
-}
+std::string_view to_string(FlinkMetric m) { return detail::name_of(kFlinkMetricNames, m); }
 
 std::optional<FlinkMetric> flink_metric_from_string(std::string_view name) {
-    for (const auto& [metric, metric_name] : kFlinkMetricNames)
-        if (metric_name == name) return metric;
-    return std::nullopt;
+    return detail::value_of(kFlinkMetricNames, name);
 }
 
 AggregatedMetric AggregatedMetric::merge(const AggregatedMetric& a, const AggregatedMetric& b) {

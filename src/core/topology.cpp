@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flinkscaler/topology.hpp"
 
+#include "enum_names.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -10,7 +12,7 @@ namespace flinkscaler {
 
 namespace {
 
-constexpr std::array<std::pair<ShipStrategy, std::string_view>, 9> kShipStrategyNames{{
+constexpr detail::EnumNames<ShipStrategy, 9> kShipStrategyNames{{
     {ShipStrategy::HASH, "HASH"},
     {ShipStrategy::REBALANCE, "REBALANCE"},
     {ShipStrategy::RESCALE, "RESCALE"},
@@ -31,16 +33,10 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 }  // namespace
 
 ShipStrategy ship_strategy_from_string(std::string_view text) {
-    for (const auto& [strategy, name] : kShipStrategyNames)
-        if (equals_ignore_case(text, name)) return strategy;
-    return ShipStrategy::UNKNOWN;
+    return detail::value_of(kShipStrategyNames, text, equals_ignore_case).value_or(ShipStrategy::UNKNOWN);
 }
 
-std::string_view to_string(ShipStrategy s) {
-    for (const auto& [strategy, name] : kShipStrategyNames)
-        if (strategy == s) return name;
-    return "UNKNOWN";
-}
+std::string_view to_string(ShipStrategy s) { return detail::name_of(kShipStrategyNames, s); }
 
 JobTopology::JobTopology(std::vector<VertexInfo> vertices) {
     for (auto& v : vertices) {

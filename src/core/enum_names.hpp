@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Lookups in constexpr (enum, name) tables, shared by every enum the core prints and parses.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace flinkscaler::detail {
+
+template <typename Enum, std::size_t N>
+using EnumNames = std::array<std::pair<Enum, std::string_view>, N>;
+
+template <typename Enum, std::size_t N>
+std::string_view name_of(const EnumNames<Enum, N>& names, Enum value, std::string_view unknown = "UNKNOWN") {
+    for (const auto& [e, name] : names)
+        if (e == value) return name;
+    return unknown;
+}
+
+/// `equal` compares a table name with the text (exact by default).
+template <typename Enum, std::size_t N, typename Equal = std::equal_to<std::string_view>>
+std::optional<Enum> value_of(const EnumNames<Enum, N>& names, std::string_view text, Equal equal = {}) {
+    for (const auto& [e, name] : names)
+        if (equal(name, text)) return e;
+    return std::nullopt;
+}
+
+}  // namespace flinkscaler::detail

@@ -798,9 +798,6 @@ std::optional<std::string> ExcludedPeriods::validate(const std::vector<std::stri
 }
 
 bool ExcludedPeriods::contains(const LocalTime& t) const {
-    if (periods_.empty()) {
-        return false;
-    }
     validateLocalTime(t);
     for (const Period& period : periods_) {
         if (period.daily && !period.daily->contains(t)) {

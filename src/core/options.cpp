@@ -399,7 +399,7 @@ std::optional<std::string> validate(const AutoscalerOptions& o) {
     try {
         (void)ExcludedPeriods::parse(o.excluded_periods);
     } catch (const ExcludedPeriodError& e) {
-        return std::string("option job.autoscaler.excluded.periods: ") + e.what();
+        return std::string(e.what());  // already names the key and the expression
     }
     return std::nullopt;
 }

@@ -11,6 +11,8 @@
 #include "flinkscaler/topology.hpp"
 #include "flinkscaler/vertex_scaler.hpp"
 
+#include "evaluated_builders.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -33,30 +35,8 @@ const VertexId kS = "bc764cd8ddf7a0cff126f51c16239658";
 const VertexId kM = "20ba6b65f97481d5570070de90e4e791";
 const VertexId kK = "ea632d67b7d595e5b851708ae9ad79d6";
 
-struct VertexSpec {
-    int p = 1;
-    double tpr = kNan;
-    double target = kNan;
-    double catch_up = 0.0;
-    int max_parallelism = 720;
-    int partitions = 0;
-};
-
-// Evaluated metrics of one vertex as the evaluator would produce them (no backlog).
-EvaluatedVertexMetrics metrics_of(const VertexSpec& s, const AutoscalerOptions& options, Seconds restart) {
-    EvaluatedVertexMetrics m;
-    m[M::PARALLELISM] = EvaluatedScalingMetric::of_current(s.p);
-    m[M::MAX_PARALLELISM] = EvaluatedScalingMetric::of_current(s.max_parallelism);
-    m[M::NUM_SOURCE_PARTITIONS] = EvaluatedScalingMetric::of_current(s.partitions);
-    m[M::TRUE_PROCESSING_RATE] = EvaluatedScalingMetric::of_average(s.tpr);
-    m[M::TARGET_DATA_RATE] = EvaluatedScalingMetric::of_average(s.target);
-    m[M::CATCH_UP_DATA_RATE] = EvaluatedScalingMetric::of_current(s.catch_up);
-    m[M::SCALE_UP_RATE_THRESHOLD] = EvaluatedScalingMetric::of_current(
-        target_processing_capacity(m, options, options.utilization_upper(), false, restart));
-    m[M::SCALE_DOWN_RATE_THRESHOLD] = EvaluatedScalingMetric::of_current(
-        target_processing_capacity(m, options, options.utilization_lower(), true, restart));
-    return m;
-}
+using testing::VertexSpec;
+using testing::metrics_of;
 
 VertexInfo vertex_info(const VertexId& id, int p, std::map<VertexId, ShipStrategy> inputs = {},
                        int max_parallelism = 720, int partitions = 0,

@@ -9,6 +9,8 @@
 #include "flinkscaler/options.hpp"
 #include "flinkscaler/vertex_scaler.hpp"
 
+#include "evaluated_builders.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -29,31 +31,8 @@ const Instant kT0 = instant_from_epoch_ms(1'700'000'000'000);
 
 Instant at(Seconds s) { return kT0 + s; }
 
-struct VertexSpec {
-    int p = 1;
-    double tpr = kNan;
-    double target = kNan;
-    double catch_up = 0.0;
-    int max_parallelism = 720;
-    int partitions = 0;
-};
-
-// Evaluated metrics of one vertex as the evaluator would produce them: R3-rounded fields and the
-// scale-up/down thresholds of §3.8 for `options` (no backlog).
-EvaluatedVertexMetrics metrics_of(const VertexSpec& s, const AutoscalerOptions& options, Seconds restart) {
-    EvaluatedVertexMetrics m;
-    m[M::PARALLELISM] = EvaluatedScalingMetric::of_current(s.p);
-    m[M::MAX_PARALLELISM] = EvaluatedScalingMetric::of_current(s.max_parallelism);
-    m[M::NUM_SOURCE_PARTITIONS] = EvaluatedScalingMetric::of_current(s.partitions);
-    m[M::TRUE_PROCESSING_RATE] = EvaluatedScalingMetric::of_average(s.tpr);
-    m[M::TARGET_DATA_RATE] = EvaluatedScalingMetric::of_average(s.target);
-    m[M::CATCH_UP_DATA_RATE] = EvaluatedScalingMetric::of_current(s.catch_up);
-    m[M::SCALE_UP_RATE_THRESHOLD] = EvaluatedScalingMetric::of_current(
-        target_processing_capacity(m, options, options.utilization_upper(), false, restart));
-    m[M::SCALE_DOWN_RATE_THRESHOLD] = EvaluatedScalingMetric::of_current(
-        target_processing_capacity(m, options, options.utilization_lower(), true, restart));
-    return m;
-}
+using testing::VertexSpec;
+using testing::metrics_of;
 
 // One call of compute_scale_target_parallelism with its inputs and outputs kept together.
 struct Scaler {

@@ -58,7 +58,8 @@ using MetricValues = std::map<ScalingMetric, double>;
 struct CollectedSample {
     std::map<VertexId, MetricValues> vertex_metrics;
     MetricValues global_metrics;
-    bool operator==(const CollectedSample&) const = default;
+    /// Values compare equal when both are NaN (NaN means "unknown" here, not "not a number").
+    bool operator==(const CollectedSample&) const;
 };
 
 /// The metric history H: samples ordered by time, oldest first.

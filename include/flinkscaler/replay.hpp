@@ -42,6 +42,11 @@ struct ReplayInput {
 /// Reads and checks a replay document; throws ReplayFormatError.
 ReplayInput parse_replay(const nlohmann::json& document);
 
+/// Writes a replay document that parse_replay reads back to the same input: the topology of the
+/// first sample, and per later sample only the parallelism and RUNNING-timestamp changes.
+/// `job` fills the informational {cluster, jobId, name} member.
+nlohmann::json replay_document(const ReplayInput& input, const nlohmann::json& job = nlohmann::json::object());
+
 struct ReplayCycle {
     Instant timestamp;
     std::optional<CycleResult> result;

@@ -66,9 +66,26 @@ EvaluatedScalingMetric EvaluatedScalingMetric::make(double current, double avera
 EvaluatedScalingMetric EvaluatedScalingMetric::of_current(double current) { return make(current, kNaN); }
 EvaluatedScalingMetric EvaluatedScalingMetric::of_average(double average) { return make(kNaN, average); }
 
+namespace {
+
+bool same_value(double a, double b) { return (is_nan(a) && is_nan(b)) || a == b; }
+
+bool same_values(const MetricValues& a, const MetricValues& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
+               return x.first == y.first && same_value(x.second, y.second);
+           });
+}
+
+}  // namespace
+
 bool EvaluatedScalingMetric::operator==(const EvaluatedScalingMetric& o) const {
-    auto same = [](double a, double b) { return (is_nan(a) && is_nan(b)) || a == b; };
-    return same(current, o.current) && same(average, o.average);
+    return same_value(current, o.current) && same_value(average, o.average);
+}
+
+bool CollectedSample::operator==(const CollectedSample& o) const {
+    return same_values(global_metrics, o.global_metrics) && vertex_metrics.size() == o.vertex_metrics.size() &&
+           std::equal(vertex_metrics.begin(), vertex_metrics.end(), o.vertex_metrics.begin(),
+                      [](const auto& x, const auto& y) { return x.first == y.first && same_values(x.second, y.second); });
 }
 
 double current_of(const EvaluatedVertexMetrics& m, ScalingMetric key) {

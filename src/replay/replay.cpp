@@ -172,6 +172,101 @@ ReplayInput parse_replay(const json& document) {
     return input;
 }
 
+namespace {
+
+nlohmann::json aggregate_json(const AggregatedMetric& m) {
+    json out = json::object();
+    const std::pair<const char*, double> fields[] = {{"min", m.min}, {"max", m.max}, {"avg", m.avg}, {"sum", m.sum}};
+    for (const auto& [name, value] : fields)
+        if (!is_nan(value)) out[name] = double_to_json(value);
+    return out;
+}
+
+json vertex_json(const VertexInfo& v) {
+    json out = {{"id", v.id}, {"parallelism", v.parallelism}, {"maxParallelism", v.max_parallelism}};
+    if (!v.name.empty()) out["name"] = v.name;
+    if (v.num_source_partitions > 0) out["numSourcePartitions"] = v.num_source_partitions;
+    if (v.finished) out["finished"] = true;
+    if (v.slot_sharing_group) out["slotSharingGroup"] = *v.slot_sharing_group;
+    if (!v.inputs.empty()) {
+        json inputs = json::array();
+        for (const auto& [id, strategy] : v.inputs) inputs.push_back({{"id", id}, {"shipStrategy", to_string(strategy)}});
+        out["inputs"] = inputs;
+    }
+    return out;
+}
+
+json sample_json(const ReplaySample& sample) {
+    json out = {{"timestamp", format_instant(sample.timestamp)}};
+    json vertices = json::object();
+    for (const auto& [id, raw] : sample.metrics.vertices) {
+        json metrics = json::object();
+        for (const auto& [metric, value] : raw.metrics) metrics[std::string(to_string(metric))] = aggregate_json(value);
+        json io = {{"readRecords", double_to_json(raw.io.num_records_in)},
+                   {"writeRecords", double_to_json(raw.io.num_records_out)}};
+        if (!is_nan(raw.io.accumulated_busy_time)) io["accumulatedBusyTime"] = double_to_json(raw.io.accumulated_busy_time);
+        vertices[id] = {{"metrics", metrics}, {"io", io}};
+    }
+    out["vertices"] = vertices;
+    const auto& g = sample.metrics.global;
+    json tm = json::object();
+    const std::pair<const char*, const std::optional<AggregatedMetric>*> task_managers[] = {
+        {"heapMax", &g.heap_max}, {"heapUsed", &g.heap_used}, {"managedUsed", &g.managed_used},
+        {"metaspaceUsed", &g.metaspace_used}, {"gcTimeMsPerSecond", &g.gc_time_ms_per_second}};
+    for (const auto& [name, value] : task_managers)
+        if (*value) tm[name] = aggregate_json(**value);
+    if (!tm.empty()) out["taskManagers"] = tm;
+    json jm = json::object();
+    if (g.task_slots_total) jm["taskSlotsTotal"] = *g.task_slots_total;
+    if (g.task_slots_available) jm["taskSlotsAvailable"] = *g.task_slots_available;
+    if (!jm.empty()) out["jobManager"] = jm;
+    return out;
+}
+
+}  // namespace
+
+json replay_document(const ReplayInput& input, const json& job) {
+    json doc = {{"formatVersion", 1}, {"job", job}};
+    json options = json::object();
+    for (const auto& [key, value] : input.options) options[key] = value;
+    doc["options"] = options;
+    if (input.utc_offset_minutes != 0) doc["utcOffsetMinutes"] = input.utc_offset_minutes;
+    if (input.resources.task_manager_cpu > 0 || input.resources.task_manager_memory_bytes) {
+        json resources = json::object();
+        if (input.resources.task_manager_cpu > 0) resources["taskManagerCpu"] = input.resources.task_manager_cpu;
+        if (input.resources.task_manager_memory_bytes)
+            resources["taskManagerMemory"] = std::to_string(*input.resources.task_manager_memory_bytes);
+        doc["resources"] = resources;
+    }
+    json vertices = json::array();
+    if (!input.samples.empty())
+        for (const auto& v : input.samples.front().vertices) vertices.push_back(vertex_json(v));
+    doc["topology"] = {{"vertices", vertices}};
+    doc["jobRunningSince"] =
+        input.samples.empty() ? json(0) : json(format_instant(input.samples.front().job_running_since));
+    json samples = json::array();
+    const ReplaySample* previous = nullptr;
+    for (const auto& sample : input.samples) {
+        json s = sample_json(sample);
+        if (previous != nullptr) {
+            if (sample.job_running_since != previous->job_running_since)
+                s["jobRunningSince"] = format_instant(sample.job_running_since);
+            json changes = json::object();
+            for (const auto& v : sample.vertices) {
+                auto it = std::find_if(previous->vertices.begin(), previous->vertices.end(),
+                                       [&](const VertexInfo& p) { return p.id == v.id; });
+                if (it != previous->vertices.end() && it->parallelism != v.parallelism) changes[v.id] = v.parallelism;
+            }
+            if (!changes.empty()) s["parallelism"] = changes;
+        }
+        samples.push_back(std::move(s));
+        previous = &sample;
+    }
+    doc["samples"] = samples;
+    if (!(input.initial_state == JobState{})) doc["state"] = to_json(input.initial_state);
+    return doc;
+}
+
 ReplayRun run_replay(const ReplayInput& input, const Configuration& overrides) {
     Configuration conf = input.options;
     for (const auto& [key, value] : overrides) conf[key] = value;

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "responses.hpp"
+
+#include "flinkscaler/json_cursor.hpp"
+#include "flinkscaler/numeric.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <system_error>
+#include <utility>
+
+namespace flinkscaler::flink {
+
+namespace {
+
+using nlohmann::json;
+using Node = JsonCursor<ResponseError>;
+
+/// How much of a body that is not JSON goes into the message.
+constexpr std::size_t kQuotedBodyChars = 80;
+
+/// The start of a body, quoted, as printable ASCII only (control and non-ASCII bytes as \xNN):
+/// the message must stay valid UTF-8 whatever the body was.
+std::string quote_start(std::string_view body) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (std::size_t i = 0; i < body.size() && i < kQuotedBodyChars; ++i) {
+        const auto c = static_cast<unsigned char>(body[i]);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c < 0x20 || c >= 0x7f) {
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xf];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    out += '"';
+    if (body.size() > kQuotedBodyChars) out += "...";
+    return out;
+}
+
+/// Parses a response body; `path` is where the text sits ("$", or "$.plan" for a plan given as
+/// a string).
+json parse_json(std::string_view body, const std::string& path) {
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) throw ResponseError(path + ": not JSON: empty body");
+    try {
+        return json::parse(body.begin(), body.end());
+    } catch (const json::parse_error& e) {
+        const std::string where = e.byte > body.size() ? "ends early after " + std::to_string(body.size()) + " bytes"
+                                                       : "invalid at byte " + std::to_string(e.byte) + " of " +
+                                                             std::to_string(body.size());
+        throw ResponseError(path + ": not JSON: " + quote_start(body) + " (" + where + ")");
+    }
+}
+
+/// An optional member: absent when missing or null. The node itself must be an object.
+std::optional<Node> present(const Node& node, const char* key) {
+    node.require_object();
+    auto it = node.value().find(key);
+    if (it == node.value().end() || it->is_null()) return std::nullopt;
+    return node.at(key);
+}
+
+/// A Java long (epoch milliseconds, durations).
+std::int64_t int64_of(const Node& node) {
+    const json& v = node.value();
+    if (v.is_number_unsigned()) {
+        if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            node.fail("integer out of range");
+        return static_cast<std::int64_t>(v.get<std::uint64_t>());
+    }
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    node.fail("expected an integer, got " + v.dump());
+}
+
+/// Java's Double.parseDouble on a metric value string, without hexadecimal forms; nullopt when
+/// the text is not a number ("true", "RUNNING", "").
+std::optional<double> parse_java_double(std::string_view text) {
+    while (!text.empty() && static_cast<unsigned char>(text.front()) <= ' ') text.remove_prefix(1);
+    while (!text.empty() && static_cast<unsigned char>(text.back()) <= ' ') text.remove_suffix(1);
+    if (text == "NaN" || text == "+NaN" || text == "-NaN") return kNaN;
+    if (text == "Infinity" || text == "+Infinity") return kInf;
+    if (text == "-Infinity") return -kInf;
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    if (!text.empty() && (text.back() == 'd' || text.back() == 'D' || text.back() == 'f' || text.back() == 'F'))
+        text.remove_suffix(1);
+    if (text.empty()) return std::nullopt;
+    for (char c : text)
+        if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return std::nullopt;
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+FlinkVersion version_of(const Node& root) { return parse_flink_version(root.at("flink-version").string()); }
+
+VertexDetails parse_vertex(const Node& node) {
+    VertexDetails v;
+    v.id = node.at("id").string();
+    v.name = node.at("name").string();
+    v.parallelism = node.at("parallelism").integer();
+    v.max_parallelism = node.at("maxParallelism").integer();
+    v.status = node.at("status").string();
+    if (auto group = present(node, "slotSharingGroupId")) v.slot_sharing_group = group->string();
+    if (auto metrics = present(node, "metrics")) {
+        if (auto in = present(*metrics, "read-records")) v.io.num_records_in = in->number();
+        if (auto out = present(*metrics, "write-records")) v.io.num_records_out = out->number();
+        if (auto busy = present(*metrics, "accumulated-busy-time")) v.io.accumulated_busy_time = busy->number();
+    }
+    return v;
+}
+
+std::vector<PlanNode> parse_plan(const Node& plan) {
+    // 1.x embeds the plan as raw JSON; a client that kept it as text (as the Java one does) or a
+    // placeholder graph may give a string, possibly empty.
+    if (plan.value().is_string()) {
+        const std::string text = plan.string();
+        if (text.find_first_not_of(" \t\r\n") == std::string::npos) return {};
+        const json inner = parse_json(text, plan.path());
+        return parse_plan(Node(inner, plan.path()));
+    }
+    std::vector<PlanNode> nodes;
+    auto list = present(plan, "nodes");
+    if (!list) return nodes;
+    for (const auto& n : list->elements()) {
+        PlanNode node;
+        node.id = n.at("id").string();
+        node.parallelism = n.at("parallelism").integer();
+        if (auto inputs = present(n, "inputs"))
+            for (const auto& input : inputs->elements())
+                node.inputs.emplace_back(input.at("id").string(), input.at("ship_strategy").string());
+        nodes.push_back(std::move(node));
+    }
+    return nodes;
+}
+
+}  // namespace
+
+FlinkVersion parse_flink_version(std::string_view text) {
+    FlinkVersion version;
+    version.text = std::string(text);
+    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = 0;
+    while (i < text.size() && !is_digit(text[i])) ++i;
+    const auto read_number = [&](int& out) {
+        const std::size_t start = i;
+        while (i < text.size() && is_digit(text[i])) ++i;
+        const auto [end, ec] = std::from_chars(text.data() + start, text.data() + i, out);
+        return ec == std::errc{} && end == text.data() + i;
+    };
+    int major = 0;
+    int minor = 0;
+    if (i == text.size() || !read_number(major)) return version;
+    if (i + 1 < text.size() && text[i] == '.' && is_digit(text[i + 1])) {
+        ++i;
+        if (!read_number(minor)) return version;
+    }
+    version.major = major;
+    version.minor = minor;
+    return version;
+}
+
+DashboardConfig parse_dashboard_config(std::string_view body) {
+    const json document = parse_json(body, "$");
+    const Node root(document, "$");
+    DashboardConfig config;
+    config.version = version_of(root);
+    if (auto refresh = present(root, "refresh-interval")) config.refresh_interval_ms = int64_of(*refresh);
+    return config;
+}
+
+ClusterOverview parse_cluster_overview(std::string_view body) {
+    const json document = parse_json(body, "$");
+    const Node root(document, "$");
+    ClusterOverview overview;
+    overview.version = version_of(root);
+    overview.task_managers = root.at("taskmanagers").integer();
+    overview.slots_total = root.at("slots-total").integer();
+    overview.slots_available = root.at("slots-available").integer();
+    return overview;
+}
+
+std::string JobOverview::effective_state() const {
+    if (state == "RUNNING" && tasks_total != tasks_running + tasks_finished) return "CREATED";
+    return state;
+}
+
+std::vector<JobOverview> parse_jobs_overview(std::string_view body) {
+    const json document = parse_json(body, "$");
+    const Node root(document, "$");
+    std::vector<JobOverview> jobs;
+    for (const auto& entry : root.at("jobs").elements()) {
+        JobOverview job;
+        job.id = entry.at("jid").string();
+        job.name = entry.at("name").string();
+        job.state = entry.at("state").string();
+        const Node tasks = entry.at("tasks");
+        job.tasks_total = tasks.at("total").integer();
+        job.tasks_running = tasks.at("running").integer();
+        job.tasks_finished = tasks.at("finished").integer();
+        jobs.push_back(std::move(job));
+    }
+    return jobs;
+}
+
+JobDetails parse_job_details(std::string_view body) {
+    const json document = parse_json(body, "$");
+    const Node root(document, "$");
+    JobDetails details;
+    details.id = root.at("jid").string();
+    details.name = root.at("name").string();
+    details.state = root.at("state").string();
+    if (auto timestamps = present(root, "timestamps")) {
+        if (auto running = present(*timestamps, "RUNNING")) {
+            const std::int64_t ms = int64_of(*running);
+            if (ms > 0) details.running_since = instant_from_epoch_ms(ms);
+        }
+    }
+    if (auto vertices = present(root, "vertices"))
+        for (const auto& vertex : vertices->elements()) details.vertices.push_back(parse_vertex(vertex));
+    if (auto plan = present(root, "plan")) details.plan = parse_plan(*plan);
+    return details;
+}
+
+JobTopology JobDetails::topology(const std::map<VertexId, int>& source_partitions) const {
+    std::map<VertexId, const VertexDetails*> by_id;
+    for (std::size_t i = 0; i < vertices.size(); ++i)
+        if (!by_id.emplace(vertices[i].id, &vertices[i]).second)
+            throw ResponseError("$.vertices[" + std::to_string(i) + "]: vertex " + vertices[i].id + " is listed twice");
+    std::set<VertexId> planned;
+    std::vector<VertexInfo> infos;
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        const PlanNode& node = plan[i];
+        auto it = by_id.find(node.id);
+        if (it == by_id.end())
+            throw ResponseError("$.plan.nodes[" + std::to_string(i) + "]: vertex " + node.id +
+                                " has no entry in $.vertices");
+        planned.insert(node.id);
+        const VertexDetails& vertex = *it->second;
+        VertexInfo info;
+        info.id = node.id;
+        for (const auto& [input, strategy] : node.inputs) info.inputs.emplace(input, ship_strategy_from_string(strategy));
+        info.parallelism = vertex.parallelism;
+        info.max_parallelism = vertex.max_parallelism;
+        info.finished = vertex.status == "FINISHED";
+        info.slot_sharing_group = vertex.slot_sharing_group;
+        info.name = vertex.name;
+        if (auto partitions = source_partitions.find(node.id); partitions != source_partitions.end())
+            info.num_source_partitions = partitions->second;
+        infos.push_back(std::move(info));
+    }
+    for (std::size_t i = 0; i < vertices.size(); ++i)
+        if (!planned.count(vertices[i].id))
+            throw ResponseError("$.vertices[" + std::to_string(i) + "]: vertex " + vertices[i].id + " (" +
+                                vertices[i].name + ") is not in $.plan.nodes");
+    return JobTopology(std::move(infos));
+}
+
+std::map<VertexId, IoCounters> JobDetails::io_counters() const {
+    std::map<VertexId, IoCounters> counters;
+    for (const auto& vertex : vertices)
+        counters[vertex.id] = vertex.status == "FINISHED" ? IoCounters{0.0, 0.0, 0.0} : vertex.io;
+    return counters;
+}
+
+Configuration parse_jobmanager_config(std::string_view body) {
+    const json document = parse_json(body, "$");
+    const Node root(document, "$");
+    Configuration conf;
+    for (const auto& entry : root.elements()) conf[entry.at("key").string()] = entry.at("value").option_value();
+    return conf;
+}
+
+std::vector<std::string> parse_metric_names(std::string_view body) {
+    const json document = parse_json(body, "$");
+    const Node root(document, "$");
+    std::vector<std::string> names;
+    for (const auto& entry : root.elements()) names.push_back(entry.at("id").string());
+    return names;
+}
+
+std::map<std::string, AggregatedMetric> parse_aggregated_metrics(std::string_view body) {
+    const json document = parse_json(body, "$");
+    const Node root(document, "$");
+    std::map<std::string, AggregatedMetric> metrics;
+    for (const auto& entry : root.elements()) {
+        AggregatedMetric metric;
+        if (auto min = present(entry, "min")) metric.min = min->number();
+        if (auto max = present(entry, "max")) metric.max = max->number();
+        if (auto avg = present(entry, "avg")) metric.avg = avg->number();
+        if (auto sum = present(entry, "sum")) metric.sum = sum->number();
+        metrics[entry.at("id").string()] = metric;
+    }
+    return metrics;
+}
+
+std::map<std::string, double> parse_metric_values(std::string_view body) {
+    const json document = parse_json(body, "$");
+    const Node root(document, "$");
+    std::map<std::string, double> values;
+    for (const auto& entry : root.elements()) {
+        const std::string id = entry.at("id").string();
+        const Node value = entry.at("value");
+        std::optional<double> number;
+        if (value.value().is_string())
+            number = parse_java_double(value.value().get_ref<const std::string&>());
+        else if (value.value().is_number())
+            number = value.number();
+        if (number) values[id] = *number;
+    }
+    return values;
+}
+
+ResourceRequirements parse_resource_requirements(std::string_view body) {
+    const json document = parse_json(body, "$");
+    const Node root(document, "$");
+    ResourceRequirements requirements;
+    for (const auto& [vertex, entry] : root.members()) {
+        const Node parallelism = entry.at("parallelism");
+        requirements[vertex] = ResourceRequirement{parallelism.at("lowerBound").integer(),
+                                                   parallelism.at("upperBound").integer()};
+    }
+    return requirements;
+}
+
+std::string resource_requirements_body(const ResourceRequirements& requirements) {
+    json body = json::object();
+    for (const auto& [vertex, requirement] : requirements) {
+        json bounds = json::object();
+        bounds["lowerBound"] = requirement.lower_bound;
+        bounds["upperBound"] = requirement.upper_bound;
+        json entry = json::object();
+        entry["parallelism"] = std::move(bounds);
+        body[vertex] = std::move(entry);
+    }
+    return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::vector<std::string> parse_error_messages(std::string_view body) {
+    const json document = json::parse(body.begin(), body.end(), nullptr, false);
+    std::vector<std::string> messages;
+    if (document.is_discarded() || !document.is_object()) return messages;
+    auto errors = document.find("errors");
+    if (errors == document.end() || !errors->is_array()) return messages;
+    for (const auto& error : *errors)
+        if (error.is_string()) messages.push_back(error.get<std::string>());
+    return messages;
+}
+
+}  // namespace flinkscaler::flink

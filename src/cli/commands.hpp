@@ -18,6 +18,8 @@ struct Command {
 
 Command add_evaluate_command(CLI::App& app);
 Command add_options_command(CLI::App& app);
+Command add_probe_command(CLI::App& app);
+Command add_record_command(CLI::App& app);
 
 /// Exit codes shared by all subcommands.
 inline constexpr int kExitOk = 0;

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
     const flinkscaler::cli::Command commands[] = {
         flinkscaler::cli::add_evaluate_command(app),
         flinkscaler::cli::add_options_command(app),
+        flinkscaler::cli::add_probe_command(app),
+        flinkscaler::cli::add_record_command(app),
     };
 
     CLI11_PARSE(app, argc, argv);

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cluster_options.hpp"
+
+#include "flinkscaler/config_values.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace flinkscaler::cli {
+
+namespace {
+
+std::string read_secret(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string secret = text.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    return secret;
+}
+
+}  // namespace
+
+void ClusterFlags::add_to(CLI::App& command) {
+    command.add_option("url", url, "JobManager REST URL, e.g. http://jobmanager:8081 (a path prefix is kept)")
+        ->required();
+    command.add_option("--ca-file", ca_file, "PEM bundle of the CA that signed the JobManager's certificate");
+    command.add_option("--cert", cert_file, "Client certificate (PEM) for Flink's mutual TLS");
+    command.add_option("--key", key_file, "Private key (PEM) of the client certificate");
+    command.add_flag("--insecure", insecure, "Do not verify the server certificate (testing only)");
+    command.add_option("--user", username, "User for HTTP basic auth (a reverse proxy in front of Flink)");
+    command.add_option("--password-file", password_file, "File holding the basic-auth password");
+    command.add_option("--token-file", token_file, "File holding a bearer token");
+    command.add_option("--timeout", timeout, "Timeout of every REST call (Flink duration syntax)");
+    command.add_option("--max-concurrent", max_concurrent, "Concurrent requests to the cluster at most")
+        ->check(CLI::Range(1, 64));
+}
+
+http::ConnectionSettings ClusterFlags::settings() const {
+    http::ConnectionSettings s;
+    s.base_url = url;
+    s.tls = {ca_file, cert_file, key_file, !insecure};
+    if (!token_file.empty()) {
+        s.auth.kind = http::AuthSettings::Kind::Bearer;
+        s.auth.token = read_secret(token_file);
+    } else if (!username.empty()) {
+        s.auth.kind = http::AuthSettings::Kind::Basic;
+        s.auth.username = username;
+        if (!password_file.empty()) s.auth.password = read_secret(password_file);
+    }
+    s.request_timeout = parse_duration(timeout);
+    s.max_concurrent_requests = max_concurrent;
+    return s;
+}
+
+}  // namespace flinkscaler::cli

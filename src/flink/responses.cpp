@@ -51,7 +51,8 @@ std::string quote_start(std::string_view body) {
 /// Parses a response body; `path` is where the text sits ("$", or "$.plan" for a plan given as
 /// a string).
 json parse_json(std::string_view body, const std::string& path) {
-    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) throw ResponseError(path + ": not JSON: empty body");
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        throw ResponseError(path + ": not JSON: empty body");
     try {
         return json::parse(body.begin(), body.end());
     } catch (const json::parse_error& e) {
@@ -249,7 +250,8 @@ JobTopology JobDetails::topology(const std::map<VertexId, int>& source_partition
         const VertexDetails& vertex = *it->second;
         VertexInfo info;
         info.id = node.id;
-        for (const auto& [input, strategy] : node.inputs) info.inputs.emplace(input, ship_strategy_from_string(strategy));
+        for (const auto& [input, strategy] : node.inputs)
+            info.inputs.emplace(input, ship_strategy_from_string(strategy));
         info.parallelism = vertex.parallelism;
         info.max_parallelism = vertex.max_parallelism;
         info.finished = vertex.status == "FINISHED";

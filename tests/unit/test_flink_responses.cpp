@@ -197,8 +197,8 @@ TEST_CASE("flink: topology from job details has the plan's edges and ship strate
     for (const auto& version : kVersions) {
         DYNAMIC_SECTION("Flink " << version) {
             const JobDetails details = parse_job_details(fixture(version, "job-details.json"));
-            const int partitions =
-                flinkscaler::count_source_partitions(parse_metric_names(vertex_fixture(version, kSource, "metric-names")));
+            const auto names = parse_metric_names(vertex_fixture(version, kSource, "metric-names"));
+            const int partitions = flinkscaler::count_source_partitions(names);
             CHECK(partitions == 4);
             const JobTopology topology = details.topology({{kSource, partitions}});
 
@@ -230,7 +230,8 @@ TEST_CASE("flink: topology from job details has the plan's edges and ship strate
     }
 }
 
-TEST_CASE("flink: topology takes parallelism from vertices, not from the plan, and keeps unknown strategies", "[flink]") {
+TEST_CASE("flink: topology takes parallelism from vertices, not from the plan, and keeps unknown strategies",
+          "[flink]") {
     json body = details_template();
     body["plan"]["nodes"][1]["parallelism"] = 9;  // a stale plan after a rescale
     body["plan"]["nodes"][0]["inputs"][0]["ship_strategy"] = "forward_batch";
@@ -610,7 +611,8 @@ TEST_CASE("flink: fixture sets are consistent with each other", "[flink]") {
             CHECK(jobs.at(0).tasks_total == parallelism_sum);
 
             const auto requirements = parse_resource_requirements(fixture(version, "resource-requirements.json"));
-            for (const auto& vertex : parsed.vertices) CHECK(requirements.at(vertex.id).upper_bound == vertex.parallelism);
+            for (const auto& vertex : parsed.vertices)
+                CHECK(requirements.at(vertex.id).upper_bound == vertex.parallelism);
             CHECK(requirements.size() == parsed.vertices.size());
 
             const DashboardConfig dashboard = parse_dashboard_config(fixture(version, "config.json"));

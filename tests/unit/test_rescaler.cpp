@@ -13,8 +13,8 @@ AutoscalerOptions options_of(const Configuration& conf) { return AutoscalerOptio
 JobDetails details(const std::string& state, std::vector<std::pair<std::string, int>> vertices,
                    std::optional<std::int64_t> running_ms, const std::string& status = "RUNNING") {
     JobDetails d;
-    d.id = "j";
-    d.state = state;
+    d.id = std::string("job");  // not = "literal": GCC 12 -Wrestrict false positive at -O2
+    d.state = std::string(state);
     if (running_ms) d.running_since = instant_from_epoch_ms(*running_ms);
     for (const auto& [id, p] : vertices) {
         VertexDetails v;

@@ -77,8 +77,15 @@ private:
         const auto messages = parse_error_messages(response.body);
         std::string detail;
         if (!messages.empty()) {
-            // An unexpected exception puts the useful text in the second element (flink-rest.md §4.1).
-            detail = shorten(messages.size() > 1 && messages[0] == "Internal server error." ? messages[1] : messages[0]);
+            // An unexpected exception puts the useful text in the second element, after a marker
+            // line (flink-rest.md §4.1).
+            std::string message = messages.size() > 1 && messages[0] == "Internal server error." ? messages[1] : messages[0];
+            const std::string marker = "<Exception on server side:";
+            if (message.starts_with(marker)) {
+                const auto text = message.find_first_not_of('\n', marker.size());
+                message = text == std::string::npos ? std::string() : message.substr(text);
+            }
+            detail = shorten(message);
         } else if (response.content_type.find("text/html") != std::string::npos) {
             detail = "an HTML page instead of a Flink error (a proxy in between?)";
         } else {

@@ -102,4 +102,7 @@ std::vector<std::string> parse_list(std::string_view text);
 /// Collectors.toMap rejects duplicates too), or any of the quoting errors of parse_list.
 std::vector<std::pair<std::string, std::string>> parse_map(std::string_view text);
 
+/// Levenshtein distance between two texts, for "did you mean ...?" hints on mistyped keys.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 }  // namespace flinkscaler

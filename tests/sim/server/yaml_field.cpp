@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/yaml_field.hpp"
 
+#include "flinkscaler/config_values.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -15,21 +17,6 @@ std::string lower(std::string_view text) {
     std::string out(text);
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = up;
-        }
-    }
-    return row[b.size()];
 }
 
 /// "12.5" -> 12.5 with the whole text consumed; nullopt otherwise.
@@ -83,7 +70,7 @@ void YamlField::expect_map(std::initializer_list<std::string_view> allowed) cons
         std::string hint;
         std::size_t best = 4;
         for (const auto candidate : allowed) {
-            const auto d = edit_distance(lower(key), lower(candidate));
+            const auto d = flinkscaler::edit_distance(lower(key), lower(candidate));
             if (d < best) {
                 best = d;
                 hint = std::string(candidate);

@@ -59,7 +59,9 @@ RawGlobalMetrics MetricCollector::collect_global(JobCache& cache) {
 
 std::optional<CollectedJob> MetricCollector::collect(const std::string& job) {
     JobDetails details = api_.job_details(job);
-    if (!details.ready()) return std::nullopt;
+    // The job list said RUNNING, but the job may have restarted since (a new execution graph in
+    // CREATED has no RUNNING timestamp yet): not ready, try again next cycle.
+    if (!details.ready() || details.state != "RUNNING") return std::nullopt;
     if (!details.running_since)
         throw ResponseError("job " + job + ": timestamps.RUNNING is missing although the job has vertices");
 

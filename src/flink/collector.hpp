@@ -44,8 +44,8 @@ public:
     explicit MetricCollector(FlinkApi& api) : api_(api) {}
 
     /// Collects one job. nullopt: the job is not ready (INITIALIZING placeholder graph without
-    /// vertices or plan). Throws FlinkApiError, MetricNotFound, or ResponseError when the job
-    /// has no RUNNING timestamp.
+    /// vertices or plan, or no longer RUNNING by the time its details are read). Throws
+    /// FlinkApiError, MetricNotFound, or ResponseError when a RUNNING job has no RUNNING timestamp.
     std::optional<CollectedJob> collect(const std::string& job);
 
     /// Drops every cache of the job (it vanished or was disabled).

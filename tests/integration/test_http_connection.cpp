@@ -17,28 +17,41 @@ using namespace std::chrono_literals;
 
 namespace {
 
+const std::string kTls = std::string(FLINKSCALER_FIXTURES) + "/tls/";
+
 // A loopback server on a free port, stopped when the test ends.
-class LocalServer {
+template <typename ServerType = httplib::Server>
+class BasicLocalServer {
 public:
-    explicit LocalServer(const std::function<void(httplib::Server&)>& routes) {
+    template <typename... ServerArgs>
+    explicit BasicLocalServer(const std::function<void(httplib::Server&)>& routes, ServerArgs&&... args)
+        : server_(std::forward<ServerArgs>(args)...) {
         routes(server_);
         port_ = server_.bind_to_any_port("127.0.0.1");
         thread_ = std::thread([this] { server_.listen_after_bind(); });
         while (!server_.is_running()) std::this_thread::sleep_for(1ms);  // no wait_until_ready in 0.11
     }
-    ~LocalServer() {
+    ~BasicLocalServer() {
         server_.stop();
         thread_.join();
     }
     std::string url(const std::string& prefix = "") const {
-        return "http://127.0.0.1:" + std::to_string(port_) + prefix;
+        const char* scheme = std::is_same_v<ServerType, httplib::Server> ? "http" : "https";
+        return std::string(scheme) + "://127.0.0.1:" + std::to_string(port_) + prefix;
     }
 
 private:
-    httplib::Server server_;
+    ServerType server_;
     int port_ = 0;
     std::thread thread_;
 };
+
+using LocalServer = BasicLocalServer<>;
+using LocalTlsServer = BasicLocalServer<httplib::SSLServer>;
+
+void hello(httplib::Server& s) {
+    s.Get("/config", [](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
+}
 
 ConnectionSettings settings_for(const std::string& url) {
     ConnectionSettings s;
@@ -162,4 +175,39 @@ TEST_CASE("connection refused becomes a RequestError naming the URL", "[http]") 
     settings.max_retries = 1;
     CHECK_THROWS_WITH(Connection(settings).get("/jobs/overview"),
                       Catch::Contains("GET http://127.0.0.1:" + std::to_string(port) + "/jobs/overview"));
+}
+
+TEST_CASE("TLS: the server certificate is verified against the configured CA", "[http][tls]") {
+    LocalTlsServer server(hello, (kTls + "server.pem").c_str(), (kTls + "server.key").c_str());
+    auto settings = settings_for(server.url());
+    settings.max_retries = 0;
+    settings.tls.ca_file = kTls + "ca.pem";
+    CHECK(Connection(settings).get("/config").status == 200);
+
+    settings.tls.ca_file = kTls + "other-ca.pem";  // a CA that did not sign the server
+    CHECK_THROWS_AS(Connection(settings).get("/config"), RequestError);
+
+    settings.tls.verify = false;  // --insecure
+    CHECK(Connection(settings).get("/config").status == 200);
+}
+
+TEST_CASE("mutual TLS: the client certificate is presented when configured and required by the server",
+          "[http][tls]") {
+    LocalTlsServer server(hello, (kTls + "server.pem").c_str(), (kTls + "server.key").c_str(),
+                          (kTls + "ca.pem").c_str());
+    auto settings = settings_for(server.url());
+    settings.max_retries = 0;
+    settings.tls.ca_file = kTls + "ca.pem";
+    CHECK_THROWS_AS(Connection(settings).get("/config"), RequestError);  // no client certificate
+
+    settings.tls.cert_file = kTls + "client.pem";
+    settings.tls.key_file = kTls + "client.key";
+    CHECK(Connection(settings).get("/config").status == 200);
+}
+
+TEST_CASE("TLS settings that cannot be loaded are a clear error", "[http][tls]") {
+    auto settings = settings_for("https://127.0.0.1:1");
+    settings.tls.cert_file = kTls + "does-not-exist.pem";
+    settings.tls.key_file = kTls + "client.key";
+    CHECK_THROWS_WITH(Connection(settings).get("/config"), Catch::Contains("TLS certificate/key"));
 }

@@ -449,8 +449,8 @@ TEST_CASE("metric names, ids and snapshots", "[model][metrics]") {
     auto no_gc = cluster_spec();
     no_gc.taskmanagers.gc_all_metric = false;
     Cluster c2(no_gc);
-    for (const auto& m : taskmanager_metrics(c2)[0].metrics)
-        CHECK(m.name != "Status.JVM.GarbageCollector.All.TimeMsPerSecond");
+    const auto without_gc = taskmanager_metrics(c2);  // keep the vector alive for the loop
+    for (const auto& m : without_gc[0].metrics) CHECK(m.name != "Status.JVM.GarbageCollector.All.TimeMsPerSecond");
 }
 
 TEST_CASE("jobs submitted later go INITIALIZING -> CREATED -> RUNNING", "[model][lifecycle]") {

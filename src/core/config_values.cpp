@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flinkscaler/config_values.hpp"
 
+#include <cctype>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -634,6 +636,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
         }
     }
     return row[b.size()];
+}
+
+std::string to_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
 }
 
 }  // namespace flinkscaler

@@ -3,6 +3,8 @@
 
 #include "server/java_format.hpp"
 
+#include "flinkscaler/config_values.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -13,11 +15,7 @@ namespace flinkscaler::sim {
 
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
+using flinkscaler::to_lower;
 
 // Java's Math.min/max propagate NaN; std::min/max do not.
 double java_min(double a, double b) { return std::isnan(a) || std::isnan(b) ? std::nan("") : std::min(a, b); }
@@ -46,7 +44,7 @@ std::optional<Aggregations> parse_aggregations(const std::optional<std::string>&
         return a;
     }
     for (const auto& part : split_names(*agg)) {
-        const std::string v = lower(part);
+        const std::string v = to_lower(part);
         if (v == "min") a.min = true;
         else if (v == "max") a.max = true;
         else if (v == "avg") a.avg = true;

@@ -13,11 +13,7 @@ namespace flinkscaler::sim {
 
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
+using flinkscaler::to_lower;
 
 /// "12.5" -> 12.5 with the whole text consumed; nullopt otherwise.
 std::optional<double> parse_double(const std::string& text) {
@@ -35,7 +31,7 @@ std::optional<std::pair<double, std::string>> number_with_unit(std::string text)
     while (split > 0 && std::isalpha(static_cast<unsigned char>(text[split - 1]))) --split;
     const auto number = parse_double(text.substr(0, split));
     if (!number) return std::nullopt;
-    return std::pair{*number, lower(text.substr(split))};
+    return std::pair{*number, to_lower(text.substr(split))};
 }
 
 }  // namespace
@@ -70,7 +66,7 @@ void YamlField::expect_map(std::initializer_list<std::string_view> allowed) cons
         std::string hint;
         std::size_t best = 4;
         for (const auto candidate : allowed) {
-            const auto d = flinkscaler::edit_distance(lower(key), lower(candidate));
+            const auto d = flinkscaler::edit_distance(to_lower(key), to_lower(candidate));
             if (d < best) {
                 best = d;
                 hint = std::string(candidate);
@@ -148,7 +144,7 @@ std::uint64_t YamlField::as_uint64() const {
 }
 
 bool YamlField::as_bool() const {
-    const std::string v = lower(as_string());
+    const std::string v = to_lower(as_string());
     if (v == "true" || v == "yes" || v == "on") return true;
     if (v == "false" || v == "no" || v == "off") return false;
     fail("expected true or false, got '" + as_string() + "'");
@@ -185,9 +181,9 @@ double YamlField::as_bytes() const {
 }
 
 std::string YamlField::as_choice(std::initializer_list<std::string_view> choices) const {
-    const std::string v = lower(as_string());
+    const std::string v = to_lower(as_string());
     for (const auto c : choices)
-        if (v == lower(c)) return std::string(c);
+        if (v == to_lower(c)) return std::string(c);
     std::string list;
     for (const auto c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
     fail("expected one of " + list + ", got '" + as_string() + "'");

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 
 #include "flinkscaler/job_state.hpp"
+#include "flinkscaler/numeric.hpp"
 #include "flinkscaler/replay.hpp"
 #include "flinkscaler/report.hpp"
 
@@ -92,7 +93,7 @@ void print_table(const ReplayInput& input, const ReplayRun& run, bool all_cycles
         pending.outcome = DecisionOutcome::NoChange;
         pending.reason = "no decision yet: " + r.summary;
         for (const auto& [vertex, metrics] : r.evaluated->vertex_metrics) {
-            const int p = static_cast<int>(current_of(metrics, ScalingMetric::PARALLELISM));
+            const int p = to_int(current_of(metrics, ScalingMetric::PARALLELISM));
             pending.vertices.push_back({vertex, p, p, false, r.excluded_this_cycle.count(vertex) > 0, ""});
         }
         out << render_report_table(*r.evaluated, pending, &topology);

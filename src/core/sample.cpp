@@ -49,8 +49,7 @@ double busy_time(const AggregatedMetric* busy, BusyTimeAggregator aggregator) {
     return kNaN;
 }
 
-double records_in(const VertexId& vertex, bool is_source, const RawVertexMetrics& raw) {
-    (void)vertex;
+double records_in(bool is_source, const RawVertexMetrics& raw) {
     double value = raw.io.num_records_in;
     if (is_source && value == 0.0) {
         if (const auto* in = find_metric(raw, FlinkMetric::SOURCE_TASK_NUM_RECORDS_IN)) value = in->sum;
@@ -90,7 +89,7 @@ MetricValues vertex_sample(const JobTopology& topology, const VertexInfo& vertex
     busy_time_unknown = !is_finite(busy);
     values[ScalingMetric::LOAD] = busy_time_unknown ? kNaN : java_max(0.0, busy) / 1000.0;
     values[ScalingMetric::ACCUMULATED_BUSY_TIME] = raw.io.accumulated_busy_time;
-    values[ScalingMetric::NUM_RECORDS_IN] = records_in(vertex.id, is_source, raw);
+    values[ScalingMetric::NUM_RECORDS_IN] = records_in(is_source, raw);
     values[ScalingMetric::NUM_RECORDS_OUT] = raw.io.num_records_out;
     if (is_source) {
         if (auto tpr = observed_tpr(vertex.id, raw, lag, previous, options))

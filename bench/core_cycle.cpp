@@ -5,6 +5,8 @@
 // state is when serialised. Prints a table; asserts nothing.
 //
 //   ./build/bench/core-cycle-bench [--quick]
+#include "synthetic_job.hpp"
+
 #include "flinkscaler/cycle.hpp"
 #include "flinkscaler/job_state.hpp"
 
@@ -19,46 +21,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// A linear pipeline source -> v1 -> ... -> v(n-1) with steady load: every vertex 60 % busy.
-std::vector<VertexInfo> pipeline(int vertices) {
-    std::vector<VertexInfo> out;
-    for (int i = 0; i < vertices; ++i) {
-        VertexInfo v;
-        v.id = "v" + std::to_string(i);
-        v.parallelism = 4;
-        v.max_parallelism = 128;
-        if (i > 0) v.inputs[out.back().id] = i % 3 == 0 ? ShipStrategy::HASH : ShipStrategy::REBALANCE;
-        else v.num_source_partitions = 16;
-        out.push_back(v);
-    }
-    return out;
-}
-
-RawJobMetrics raw_sample(const JobTopology& topology, double seconds) {
-    RawJobMetrics raw;
-    const double rate = 1000.0;
-    for (const auto& id : topology.topological_order()) {
-        RawVertexMetrics v;
-        v.metrics[FlinkMetric::BUSY_TIME_PER_SEC] = {550, 600, 580, 2320};
-        v.io.num_records_in = topology.is_source(id) ? 0 : rate * seconds;
-        v.io.num_records_out = rate * seconds;
-        if (topology.is_source(id)) {
-            v.metrics[FlinkMetric::BACKPRESSURE_TIME_PER_SEC] = {0, 0, 0, 0};
-            v.metrics[FlinkMetric::SOURCE_TASK_NUM_RECORDS_IN_PER_SEC] = {250, 250, 250, rate};
-            v.metrics[FlinkMetric::SOURCE_TASK_NUM_RECORDS_IN] = {0, 0, 0, rate * seconds};
-            v.metrics[FlinkMetric::PENDING_RECORDS] = {10, 10, 10, 40};
-        } else {
-            v.metrics[FlinkMetric::NUM_RECORDS_IN_PER_SEC] = {250, 250, 250, rate};
-        }
-        raw.vertices[id] = v;
-    }
-    raw.global.heap_max = AggregatedMetric{1e9, 1e9, 1e9, 2e9};
-    raw.global.heap_used = AggregatedMetric{4e8, 5e8, 4.5e8, 9e8};
-    raw.global.task_slots_total = 32;
-    raw.global.task_slots_available = 8;
-    return raw;
-}
-
 struct Row {
     int vertices;
     int window_samples;
@@ -67,7 +29,7 @@ struct Row {
 };
 
 Row measure(int vertices, int window_samples, int cycles) {
-    const JobTopology topology(pipeline(vertices));
+    const JobTopology topology(bench::linear_pipeline(vertices));
     Configuration conf{{"job.autoscaler.enabled", "true"},
                        {"job.autoscaler.metrics.window", std::to_string(window_samples * 10) + " s"},
                        {"job.autoscaler.stabilization.interval", "0 s"}};
@@ -77,10 +39,10 @@ Row measure(int vertices, int window_samples, int cycles) {
     // Fill the window first (not measured), then time steady-state cycles.
     int t = 0;
     for (; t < window_samples + 1; ++t)
-        run_cycle(options, state, {topology, start, raw_sample(topology, t * 10.0), start + std::chrono::seconds(t * 10), {}, {}});
+        run_cycle(options, state, {topology, start, bench::steady_sample(topology, t, t * 10.0), start + std::chrono::seconds(t * 10), {}, {}});
     const auto begin = Clock::now();
     for (int i = 0; i < cycles; ++i, ++t)
-        run_cycle(options, state, {topology, start, raw_sample(topology, t * 10.0), start + std::chrono::seconds(t * 10), {}, {}});
+        run_cycle(options, state, {topology, start, bench::steady_sample(topology, t, t * 10.0), start + std::chrono::seconds(t * 10), {}, {}});
     const double micros = std::chrono::duration<double, std::micro>(Clock::now() - begin).count() / cycles;
     return {vertices, window_samples, micros, to_json(state).dump().size()};
 }

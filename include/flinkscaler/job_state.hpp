@@ -93,6 +93,10 @@ nlohmann::json double_to_json(double x);
 /// Accepts a number or one of those strings; throws std::invalid_argument otherwise.
 double double_from_json(const nlohmann::json& j);
 
+/// One sample of the metric history: {"vertexMetrics": {vertex: {METRIC: value}},
+/// "globalMetrics": {METRIC: value}}. The history is {ISO-8601 timestamp: sample} of these, and
+/// the state store keeps one such object per row.
+nlohmann::json to_json(const CollectedSample& s);
 nlohmann::json to_json(const MetricHistory& h);
 nlohmann::json to_json(const EvaluatedVertexMetrics& m);
 nlohmann::json to_json(const ScalingHistory& h);
@@ -105,6 +109,7 @@ nlohmann::json to_json(const JobState& s);
 struct StateFormatError : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
 };
+CollectedSample collected_sample_from_json(const nlohmann::json& j, const std::string& path = "$");
 MetricHistory metric_history_from_json(const nlohmann::json& j, const std::string& path = "$");
 EvaluatedVertexMetrics evaluated_metrics_from_json(const nlohmann::json& j, const std::string& path = "$");
 ScalingHistory scaling_history_from_json(const nlohmann::json& j, const std::string& path = "$");

@@ -47,6 +47,15 @@ ReplayInput parse_replay(const nlohmann::json& document);
 /// `job` fills the informational {cluster, jobId, name} member.
 nlohmann::json replay_document(const ReplayInput& input, const nlohmann::json& job = nlohmann::json::object());
 
+/// One raw sample as a self-contained JSON object (the state store keeps one per row): the
+/// members of a document's `samples[]` entry (`timestamp`, `vertices`, `taskManagers`,
+/// `jobManager`, same encoding), plus `jobRunningSince` (always present) and `topology`
+/// (`{vertices: [...]}` as in the document: the full vertex set at this sample) in place of the
+/// per-sample `parallelism` changes. replay_sample_from_json reads it back (same checks as
+/// parse_replay; throws ReplayFormatError with the JSON path under `path`).
+nlohmann::json to_json(const ReplaySample& sample);
+ReplaySample replay_sample_from_json(const nlohmann::json& j, const std::string& path = "$");
+
 struct ReplayCycle {
     Instant timestamp;
     std::optional<CycleResult> result;

@@ -16,13 +16,17 @@ struct Command {
     std::function<int()> run;
 };
 
+Command add_check_config_command(CLI::App& app);
 Command add_evaluate_command(CLI::App& app);
+Command add_export_command(CLI::App& app);
 Command add_options_command(CLI::App& app);
 Command add_probe_command(CLI::App& app);
 Command add_record_command(CLI::App& app);
+Command add_run_command(CLI::App& app);
 
 /// Exit codes shared by all subcommands.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInputError = 1;  ///< unreadable or invalid input file, bad option value
+inline constexpr int kExitRuntimeError = 3;  ///< the daemon could not run (store or endpoint unavailable)
 
 }  // namespace flinkscaler::cli

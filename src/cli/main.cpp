@@ -9,10 +9,13 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     const flinkscaler::cli::Command commands[] = {
+        flinkscaler::cli::add_check_config_command(app),
         flinkscaler::cli::add_evaluate_command(app),
+        flinkscaler::cli::add_export_command(app),
         flinkscaler::cli::add_options_command(app),
         flinkscaler::cli::add_probe_command(app),
         flinkscaler::cli::add_record_command(app),
+        flinkscaler::cli::add_run_command(app),
     };
 
     CLI11_PARSE(app, argc, argv);

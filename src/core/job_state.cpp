@@ -117,14 +117,15 @@ json metric_values_to_json(const MetricValues& values) {
 
 }  // namespace
 
+json to_json(const CollectedSample& s) {
+    json vertices = json::object();
+    for (const auto& [vertex, values] : s.vertex_metrics) vertices[vertex] = metric_values_to_json(values);
+    return {{"vertexMetrics", vertices}, {"globalMetrics", metric_values_to_json(s.global_metrics)}};
+}
+
 json to_json(const MetricHistory& h) {
     json out = json::object();
-    for (const auto& [ts, sample] : h) {
-        json vertices = json::object();
-        for (const auto& [vertex, values] : sample.vertex_metrics) vertices[vertex] = metric_values_to_json(values);
-        out[format_instant(ts)] = {{"vertexMetrics", vertices},
-                                   {"globalMetrics", metric_values_to_json(sample.global_metrics)}};
-    }
+    for (const auto& [ts, sample] : h) out[format_instant(ts)] = to_json(sample);
     return out;
 }
 
@@ -257,17 +258,24 @@ MetricValues metric_values_from_json(const json& j, const std::string& path) {
 
 }  // namespace
 
+CollectedSample collected_sample_from_json(const json& j, const std::string& path) {
+    object_at(j, path);
+    CollectedSample sample;
+    if (auto it = j.find("vertexMetrics"); it != j.end()) {
+        const auto vertices_path = child(path, "vertexMetrics");
+        for (const auto& [vertex, values] : object_at(*it, vertices_path).items())
+            sample.vertex_metrics[vertex] = metric_values_from_json(values, child(vertices_path, vertex));
+    }
+    if (auto it = j.find("globalMetrics"); it != j.end())
+        sample.global_metrics = metric_values_from_json(*it, child(path, "globalMetrics"));
+    return sample;
+}
+
 MetricHistory metric_history_from_json(const json& j, const std::string& path) {
     MetricHistory history;
     for (const auto& [ts, sample_json] : object_at(j, path).items()) {
         const auto p = child(path, ts);
-        object_at(sample_json, p);
-        CollectedSample sample;
-        if (auto it = sample_json.find("vertexMetrics"); it != sample_json.end())
-            for (const auto& [vertex, values] : object_at(*it, child(p, "vertexMetrics")).items())
-                sample.vertex_metrics[vertex] = metric_values_from_json(values, child(child(p, "vertexMetrics"), vertex));
-        if (auto it = sample_json.find("globalMetrics"); it != sample_json.end())
-            sample.global_metrics = metric_values_from_json(*it, child(p, "globalMetrics"));
+        CollectedSample sample = collected_sample_from_json(sample_json, p);
         history[instant_at(ts, p)] = std::move(sample);
     }
     return history;

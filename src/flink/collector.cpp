@@ -15,11 +15,13 @@ std::string names_of(const std::vector<FlinkMetric>& metrics) {
 
 }  // namespace
 
-MetricNotFound::MetricNotFound(const std::string& job, const VertexId& vertex_, std::vector<FlinkMetric> missing_)
+MetricNotFound::MetricNotFound(const std::string& job, const VertexId& vertex_, std::vector<FlinkMetric> missing_,
+                               Instant running_since_)
     : std::runtime_error("job " + job + ", vertex " + vertex_ + ": required metric(s) not reported: " +
                          names_of(missing_)),
       vertex(vertex_),
-      missing(std::move(missing_)) {}
+      missing(std::move(missing_)),
+      running_since(running_since_) {}
 
 MetricCollector::JobCache MetricCollector::cache_of(const std::string& job) {
     std::lock_guard lock(mutex_);
@@ -100,7 +102,7 @@ std::optional<CollectedJob> MetricCollector::collect(const std::string& job) {
         if (!selection.missing_required.empty()) {
             cache.selections.erase(id);
             store(job, cache);
-            throw MetricNotFound(job, id, selection.missing_required);
+            throw MetricNotFound(job, id, selection.missing_required, *details.running_since);
         }
         if (is_source && selection.source_without_backlog)
             collected.warnings.push_back("vertex " + id + ": source reports no pendingRecords (legacy or idle "
@@ -110,7 +112,7 @@ std::optional<CollectedJob> MetricCollector::collect(const std::string& job) {
             // Without the source's records-in counter the sample would record 0 and corrupt the
             // window's rates; skip the cycle instead (the names are listed again next time).
             store(job, cache);
-            throw MetricNotFound(job, id, {FlinkMetric::SOURCE_TASK_NUM_RECORDS_IN});
+            throw MetricNotFound(job, id, {FlinkMetric::SOURCE_TASK_NUM_RECORDS_IN}, *details.running_since);
         }
         if (answer.empty()) {
             // Flink's metric fetcher has not caught up, or a listed name vanished: list again next time.

@@ -24,9 +24,12 @@ namespace flinkscaler::flink {
 /// for a vertex. During stabilization this means "not ready yet", afterwards it is an error
 /// (algorithm.md §1.3 step 7): the caller decides, so the exception carries the details.
 struct MetricNotFound : std::runtime_error {
-    MetricNotFound(const std::string& job, const VertexId& vertex, std::vector<FlinkMetric> missing);
+    MetricNotFound(const std::string& job, const VertexId& vertex, std::vector<FlinkMetric> missing,
+                   Instant running_since);
     VertexId vertex;
     std::vector<FlinkMetric> missing;
+    /// `timestamps.RUNNING` of the job, so the caller can tell whether it is still stabilizing.
+    Instant running_since;
 };
 
 struct CollectedJob {

@@ -8,6 +8,26 @@
 
 namespace flinkscaler::http {
 
+namespace {
+
+// httplib names its errors with one word ("Read", "Connection"); an operator needs the cause.
+std::string describe(httplib::Error error, const ConnectionSettings& settings) {
+    using httplib::Error;
+    const auto ms = [](Millis m) { return std::to_string(m.count()) + " ms"; };
+    switch (error) {
+    case Error::Connection: return "connection refused or unreachable";
+    case Error::ConnectionTimeout: return "no connection within " + ms(settings.connect_timeout);
+    case Error::Read: return "no complete answer within " + ms(settings.request_timeout) + " (or the connection was closed)";
+    case Error::Write: return "sending the request failed (connection closed)";
+    case Error::SSLConnection: return "TLS handshake failed";
+    case Error::SSLLoadingCerts: return "cannot load the TLS CA or client certificate files";
+    case Error::SSLServerVerification: return "the server certificate does not verify (CA or host name)";
+    default: return httplib::to_string(error);
+    }
+}
+
+}  // namespace
+
 std::pair<std::string, std::string> split_base_url(const std::string& url) {
     const auto scheme_end = url.find("://");
     if (scheme_end == std::string::npos)
@@ -87,6 +107,8 @@ std::unique_ptr<httplib::Client> Connection::make_client() const {
     client->set_read_timeout(rs, rus);
     client->set_write_timeout(rs, rus);
     client->set_keep_alive(true);
+    // Requests are small and latency-bound; never let Nagle wait for a delayed ACK.
+    client->set_tcp_nodelay(true);
     client->set_follow_location(false);
     if (scheme_host_port_.starts_with("https://")) {
         client->enable_server_certificate_verification(tls.verify);
@@ -143,7 +165,7 @@ Response Connection::send_once(const std::string& method, const std::string& pat
         throw RequestError(where + ": response larger than " + std::to_string(settings_.max_response_bytes) + " bytes");
     if (!result) {
         // A broken keep-alive socket is closed by httplib; the next request reconnects.
-        throw RequestError(where + ": " + httplib::to_string(result.error()));
+        throw RequestError(where + ": " + describe(result.error(), settings_));
     }
     return response;
 }

@@ -100,6 +100,31 @@ RawGlobalMetrics read_global(const Node& sample) {
     return g;
 }
 
+/// `{vertices: [...]}`: the vertex list, checked to form a valid job graph.
+std::vector<VertexInfo> read_topology(const Node& topology) {
+    std::vector<VertexInfo> vertices;
+    for (const auto& vertex : topology.at("vertices").elements()) vertices.push_back(read_vertex(vertex));
+    try {
+        (void)JobTopology(vertices);
+    } catch (const TopologyError& e) {
+        topology.fail(e.what());
+    }
+    return vertices;
+}
+
+/// The metrics of one sample (`vertices`, `taskManagers`, `jobManager`) for the vertex set
+/// `s.vertices`, which must be filled already; `topology_path` names that set in errors.
+void read_sample_metrics(const Node& sample, const std::string& topology_path, ReplaySample& s) {
+    if (auto vertex_metrics = sample.maybe("vertices")) {
+        for (const auto& [vertex, value] : vertex_metrics->members()) {
+            if (std::none_of(s.vertices.begin(), s.vertices.end(), [&](const auto& v) { return v.id == vertex; }))
+                value.fail("unknown vertex (not in " + topology_path + ")");
+            s.metrics.vertices[vertex] = read_vertex_metrics(value);
+        }
+    }
+    s.metrics.global = read_global(sample);
+}
+
 }  // namespace
 
 ReplayInput parse_replay(const json& document) {
@@ -123,14 +148,7 @@ ReplayInput parse_replay(const json& document) {
         }
     }
 
-    std::vector<VertexInfo> vertices;
-    const Node topology = root.at("topology");
-    for (const auto& vertex : topology.at("vertices").elements()) vertices.push_back(read_vertex(vertex));
-    try {
-        (void)JobTopology(vertices);
-    } catch (const TopologyError& e) {
-        topology.fail(e.what());
-    }
+    std::vector<VertexInfo> vertices = read_topology(root.at("topology"));
 
     Instant running_since = root.at("jobRunningSince").instant();
     std::optional<Instant> previous;
@@ -151,14 +169,7 @@ ReplayInput parse_replay(const json& document) {
         }
         s.job_running_since = running_since;
         s.vertices = vertices;
-        if (auto vertex_metrics = sample.maybe("vertices")) {
-            for (const auto& [vertex, value] : vertex_metrics->members()) {
-                if (std::none_of(vertices.begin(), vertices.end(), [&](const auto& v) { return v.id == vertex; }))
-                    value.fail("unknown vertex (not in $.topology.vertices)");
-                s.metrics.vertices[vertex] = read_vertex_metrics(value);
-            }
-        }
-        s.metrics.global = read_global(sample);
+        read_sample_metrics(sample, "$.topology.vertices", s);
         input.samples.push_back(std::move(s));
     }
 
@@ -194,6 +205,12 @@ json vertex_json(const VertexInfo& v) {
         out["inputs"] = inputs;
     }
     return out;
+}
+
+json topology_json(const std::vector<VertexInfo>& vertices) {
+    json out = json::array();
+    for (const auto& v : vertices) out.push_back(vertex_json(v));
+    return {{"vertices", out}};
 }
 
 json sample_json(const ReplaySample& sample) {
@@ -238,10 +255,8 @@ json replay_document(const ReplayInput& input, const json& job) {
             resources["taskManagerMemory"] = std::to_string(*input.resources.task_manager_memory_bytes);
         doc["resources"] = resources;
     }
-    json vertices = json::array();
-    if (!input.samples.empty())
-        for (const auto& v : input.samples.front().vertices) vertices.push_back(vertex_json(v));
-    doc["topology"] = {{"vertices", vertices}};
+    static const std::vector<VertexInfo> kNoVertices;
+    doc["topology"] = topology_json(input.samples.empty() ? kNoVertices : input.samples.front().vertices);
     doc["jobRunningSince"] =
         input.samples.empty() ? json(0) : json(format_instant(input.samples.front().job_running_since));
     json samples = json::array();
@@ -265,6 +280,25 @@ json replay_document(const ReplayInput& input, const json& job) {
     doc["samples"] = samples;
     if (!(input.initial_state == JobState{})) doc["state"] = to_json(input.initial_state);
     return doc;
+}
+
+json to_json(const ReplaySample& sample) {
+    json out = sample_json(sample);
+    out["jobRunningSince"] = format_instant(sample.job_running_since);
+    out["topology"] = topology_json(sample.vertices);
+    return out;
+}
+
+ReplaySample replay_sample_from_json(const json& j, const std::string& path) {
+    const Node sample(j, path);
+    sample.require_object();
+    ReplaySample s;
+    s.timestamp = sample.at("timestamp").instant();
+    s.job_running_since = sample.at("jobRunningSince").instant();
+    const Node topology = sample.at("topology");
+    s.vertices = read_topology(topology);
+    read_sample_metrics(sample, topology.path() + ".vertices", s);
+    return s;
 }
 
 ReplayRun run_replay(const ReplayInput& input, const Configuration& overrides) {

@@ -5,6 +5,8 @@
 // connection is never used by two threads at once.
 #include "state_store.hpp"
 
+#include "flinkscaler/json_cursor.hpp"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -14,10 +16,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace flinkscaler::store {
@@ -63,15 +68,74 @@ StoredEvent read_event(SQLite::Statement& q) {
     return e;
 }
 
+constexpr const char* kUpsertState =
+    "INSERT INTO state (update_time, job_key, state_type, state_value) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (job_key, state_type) DO UPDATE SET update_time = excluded.update_time, "
+    "state_value = excluded.state_value";
+
 constexpr const char* kEventColumns =
     "id, create_time, update_time, job_key, reason, event_type, message, event_count, event_key";
 
+using StateCursor = JsonCursor<StateFormatError>;
+
+json job_info_to_json(const JobInfo& info) {
+    json options = json::object();
+    for (const auto& [key, value] : info.options) options[key] = value;
+    return {{"cluster", info.cluster}, {"jobId", info.job_id}, {"name", info.name}, {"options", options}};
+}
+
+JobInfo job_info_from_json(const json& j) {
+    const StateCursor root(j, "$." + std::string(kJobInfo));
+    root.require_object();
+    JobInfo info;
+    info.cluster = root.at("cluster").string();
+    info.job_id = root.at("jobId").string();
+    info.name = root.at("name").string();
+    if (auto options = root.maybe("options"))
+        for (const auto& [key, value] : options->members()) info.options[key] = value.option_value();
+    return info;
+}
+
+/// A statement of the store's cache, reset when the user is done with it: a statement left
+/// stepping would keep its read transaction open, and the next user expects a fresh one.
+class Prepared {
+public:
+    explicit Prepared(SQLite::Statement& statement) : statement_(statement) {}
+    ~Prepared() { statement_.tryReset(); }
+    Prepared(const Prepared&) = delete;
+    Prepared& operator=(const Prepared&) = delete;
+    SQLite::Statement* operator->() const { return &statement_; }
+
+private:
+    SQLite::Statement& statement_;
+};
+
 class SqliteStateStore final : public StateStore {
 public:
-    explicit SqliteStateStore(const std::string& path)
-        : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {
-        const std::string mode = db_.execAndGet("PRAGMA journal_mode=WAL").getString();
-        if (mode != "wal") throw std::runtime_error("cannot switch to WAL journal mode (got '" + mode + "')");
+    enum class Mode { ReadWrite, ReadOnly };
+
+    SqliteStateStore(const std::string& path, Mode mode)
+        : read_only_(mode == Mode::ReadOnly),
+          db_(path, read_only_ ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {
+        if (read_only_) {
+            // A reader beside the daemon must not change the file: no journal-mode switch (the
+            // daemon's database is already in WAL mode, which is what lets us read while it
+            // writes) and no migration; so the schema must be the one this build reads.
+            const int current = db_.execAndGet("PRAGMA user_version").getInt();
+            const int latest = latest_schema_version();
+            if (current > latest)
+                throw std::runtime_error("database schema version " + std::to_string(current) +
+                                         " is newer than this build supports (version " + std::to_string(latest) + ")");
+            if (current < latest)
+                throw std::runtime_error("database schema version " + std::to_string(current) +
+                                         " is older than this build's (version " + std::to_string(latest) +
+                                         "); a read-only open does not migrate: let the daemon (flinkscaler run) "
+                                         "open it once");
+            return;
+        }
+        const std::string mode_name = db_.execAndGet("PRAGMA journal_mode=WAL").getString();
+        if (mode_name != "wal")
+            throw std::runtime_error("cannot switch to WAL journal mode (got '" + mode_name + "')");
         db_.exec("PRAGMA synchronous=NORMAL");
         db_.exec("PRAGMA foreign_keys=ON");
         migrate();
@@ -80,20 +144,47 @@ public:
     JobState load(const std::string& job_key, std::vector<std::string>& problems) override {
         std::lock_guard lock(mutex_);
         JobState state;
+        const std::string unreadable =
+            read_only_ ? ": unreadable stored value (left in place: read-only): " : ": unreadable stored value deleted: ";
         std::vector<std::string> broken;
-        SQLite::Statement q(db_, "SELECT state_type, state_value FROM state WHERE job_key = ?");
-        q.bind(1, job_key);
-        while (q.executeStep()) {
-            const std::string type = q.getColumn(0).getString();
-            const std::string text = q.getColumn(1).getString();
-            try {
-                read_part(state, type, text);
-            } catch (const std::exception& e) {  // json::exception, StateFormatError
-                problems.push_back(job_key + " " + type + ": unreadable stored value deleted: " + e.what());
-                broken.push_back(type);
+        {
+            SQLite::Statement q(db_, "SELECT state_type, state_value FROM state WHERE job_key = ?");
+            q.bind(1, job_key);
+            while (q.executeStep()) {
+                const std::string type = q.getColumn(0).getString();
+                const std::string text = q.getColumn(1).getString();
+                try {
+                    read_part(state, type, text);
+                } catch (const std::exception& e) {  // json::exception, StateFormatError
+                    problems.push_back(job_key + " " + type + unreadable + e.what());
+                    broken.push_back(type);
+                }
             }
         }
-        if (!broken.empty()) {
+        std::vector<std::int64_t> stored_times;
+        std::vector<std::int64_t> broken_samples;
+        {
+            SQLite::Statement q(db_,
+                                "SELECT sample_time, value FROM metric_sample WHERE job_key = ? ORDER BY sample_time");
+            q.bind(1, job_key);
+            while (q.executeStep()) {
+                const std::int64_t ms = q.getColumn(0).getInt64();
+                const Instant t = instant_from_epoch_ms(ms);
+                const std::string text = q.getColumn(1).getString();
+                try {
+                    CollectedSample sample = collected_sample_from_json(
+                        json::parse(text), "$." + std::string(kCollectedMetrics) + "." + format_instant(t));
+                    state.metric_history.emplace_hint(state.metric_history.end(), t, std::move(sample));
+                    stored_times.push_back(ms);
+                } catch (const std::exception& e) {
+                    problems.push_back(job_key + " " + kCollectedMetrics + " " + format_instant(t) + unreadable +
+                                       e.what());
+                    broken_samples.push_back(ms);
+                }
+            }
+        }
+        if (read_only_) return state;
+        if (!broken.empty() || !broken_samples.empty()) {
             SQLite::Transaction tx(db_);
             SQLite::Statement del(db_, "DELETE FROM state WHERE job_key = ? AND state_type = ?");
             for (const auto& type : broken) {
@@ -102,19 +193,27 @@ public:
                 del.exec();
                 del.reset();
             }
+            SQLite::Statement del_sample(db_, "DELETE FROM metric_sample WHERE job_key = ? AND sample_time = ?");
+            for (const std::int64_t ms : broken_samples) {
+                del_sample.bind(1, job_key);
+                del_sample.bind(2, ms);
+                del_sample.exec();
+                del_sample.reset();
+            }
             tx.commit();
         }
+        // What is stored now: the next save() of this job needs no query of its own.
+        stored_samples_[job_key] = std::move(stored_times);
         return state;
     }
 
-    void save(const std::string& job_key, const JobState& state, Instant now) override {
+    void save(const std::string& job_key, const JobState& state, Instant now, const ReplaySample* recorded) override {
+        require_writable("save");
         json overrides = json::object();
         for (const auto& [vertex, p] : state.parallelism_overrides) overrides[vertex] = p;
-        // (type, value or nullopt to delete): serialized before taking the lock.
+        // (type, value or nullopt to delete): serialized before taking the lock. collectedMetrics
+        // is not among them: it goes to metric_sample (write_metric_history).
         const std::pair<const char*, std::optional<std::string>> parts[] = {
-            {kCollectedMetrics, state.metric_history.empty()
-                                    ? std::nullopt
-                                    : std::optional(to_json(state.metric_history).dump())},
             {kScalingHistory, state.scaling_history.empty()
                                   ? std::nullopt
                                   : std::optional(to_json(state.scaling_history).dump())},
@@ -127,47 +226,156 @@ public:
                                     ? std::nullopt
                                     : std::optional(to_json(state.delayed_scale_down).dump())},
         };
+        const std::optional<std::string> recorded_value =
+            recorded != nullptr ? std::optional(to_json(*recorded).dump()) : std::nullopt;
+        const std::int64_t now_ms = epoch_ms(now);
+
         std::lock_guard lock(mutex_);
-        SQLite::Transaction tx(db_);
-        SQLite::Statement upsert(db_,
-                                 "INSERT INTO state (update_time, job_key, state_type, state_value) "
-                                 "VALUES (?, ?, ?, ?) ON CONFLICT (job_key, state_type) DO UPDATE SET "
-                                 "update_time = excluded.update_time, state_value = excluded.state_value");
-        SQLite::Statement del(db_, "DELETE FROM state WHERE job_key = ? AND state_type = ?");
-        for (const auto& [type, value] : parts) {
-            if (value) {
-                upsert.bind(1, static_cast<std::int64_t>(epoch_ms(now)));
-                upsert.bind(2, job_key);
-                upsert.bind(3, type);
-                upsert.bind(4, *value);
-                upsert.exec();
-                upsert.reset();
-            } else {
-                del.bind(1, job_key);
-                del.bind(2, type);
-                del.exec();
-                del.reset();
+        try {
+            std::vector<std::int64_t>& stored = stored_sample_times(job_key);
+            SQLite::Transaction tx(db_);
+            const Prepared upsert = prepared(kUpsertState);
+            const Prepared del = prepared("DELETE FROM state WHERE job_key = ? AND state_type = ?");
+            for (const auto& [type, value] : parts) {
+                if (value) {
+                    upsert->bind(1, now_ms);
+                    upsert->bind(2, job_key);
+                    upsert->bind(3, type);
+                    upsert->bind(4, *value);
+                    upsert->exec();
+                    upsert->reset();
+                } else {
+                    del->bind(1, job_key);
+                    del->bind(2, type);
+                    del->exec();
+                    del->reset();
+                }
             }
+            std::vector<std::int64_t> now_stored = write_metric_history(job_key, state.metric_history, stored);
+            if (recorded_value) {
+                const Prepared ins =
+                    prepared("INSERT INTO recorded_sample (job_key, sample_time, value) VALUES (?, ?, ?) "
+                             "ON CONFLICT (job_key, sample_time) DO UPDATE SET value = excluded.value");
+                ins->bind(1, job_key);
+                ins->bind(2, static_cast<std::int64_t>(epoch_ms(recorded->timestamp)));
+                ins->bind(3, *recorded_value);
+                ins->exec();
+            }
+            tx.commit();
+            stored = std::move(now_stored);
+        } catch (...) {
+            // The transaction was rolled back: what is stored is no longer known for sure, so the
+            // cache is dropped and re-read on the next save (as the reference discards its view).
+            stored_samples_.erase(job_key);
+            throw;
         }
-        tx.commit();
     }
 
     void remove(const std::string& job_key) override {
+        require_writable("remove");
         std::lock_guard lock(mutex_);
-        SQLite::Statement del(db_, "DELETE FROM state WHERE job_key = ?");
-        del.bind(1, job_key);
-        del.exec();
+        try {
+            SQLite::Transaction tx(db_);
+            for (const char* sql : {"DELETE FROM state WHERE job_key = ?", "DELETE FROM metric_sample WHERE job_key = ?",
+                                    "DELETE FROM recorded_sample WHERE job_key = ?"}) {
+                SQLite::Statement del(db_, sql);
+                del.bind(1, job_key);
+                del.exec();
+            }
+            tx.commit();
+        } catch (...) {
+            stored_samples_.erase(job_key);
+            throw;
+        }
+        stored_samples_.erase(job_key);  // a vanished job must not keep its entry
     }
 
     std::vector<std::string> job_keys() override {
         std::lock_guard lock(mutex_);
         std::vector<std::string> keys;
-        SQLite::Statement q(db_, "SELECT DISTINCT job_key FROM state ORDER BY job_key");
+        SQLite::Statement q(db_, "SELECT job_key FROM state UNION SELECT job_key FROM metric_sample ORDER BY job_key");
         while (q.executeStep()) keys.push_back(q.getColumn(0).getString());
         return keys;
     }
 
+    std::map<std::string, Instant> last_updates() override {
+        std::lock_guard lock(mutex_);
+        std::map<std::string, Instant> out;
+        // Both halves read only the (job_key, ...) indexes. recorded_sample is left out on purpose:
+        // it can hold millions of rows and ages out by itself (delete_recorded_samples_before).
+        SQLite::Statement q(db_,
+                            "SELECT job_key, MAX(t) FROM ("
+                            "SELECT job_key, MAX(update_time) AS t FROM state GROUP BY job_key "
+                            "UNION ALL SELECT job_key, MAX(sample_time) AS t FROM metric_sample GROUP BY job_key"
+                            ") GROUP BY job_key");
+        while (q.executeStep())
+            out.emplace(q.getColumn(0).getString(), instant_from_epoch_ms(q.getColumn(1).getInt64()));
+        return out;
+    }
+
+    void save_job_info(const std::string& job_key, const JobInfo& info, Instant now) override {
+        require_writable("save_job_info");
+        const std::string value = job_info_to_json(info).dump();
+        std::lock_guard lock(mutex_);
+        const Prepared upsert = prepared(kUpsertState);
+        upsert->bind(1, static_cast<std::int64_t>(epoch_ms(now)));
+        upsert->bind(2, job_key);
+        upsert->bind(3, kJobInfo);
+        upsert->bind(4, value);
+        upsert->exec();
+    }
+
+    std::optional<JobInfo> job_info(const std::string& job_key) override {
+        std::string text;
+        {
+            std::lock_guard lock(mutex_);
+            SQLite::Statement q(db_, "SELECT state_value FROM state WHERE job_key = ? AND state_type = ?");
+            q.bind(1, job_key);
+            q.bind(2, kJobInfo);
+            if (!q.executeStep()) return std::nullopt;
+            text = q.getColumn(0).getString();
+        }
+        try {
+            return job_info_from_json(json::parse(text));
+        } catch (const std::exception& e) {
+            throw std::runtime_error("job " + job_key + ": unreadable stored job info: " + e.what());
+        }
+    }
+
+    std::vector<ReplaySample> recorded_samples(const std::string& job_key, Instant since) override {
+        std::vector<std::pair<std::int64_t, std::string>> rows;
+        {
+            std::lock_guard lock(mutex_);
+            SQLite::Statement q(db_,
+                                "SELECT sample_time, value FROM recorded_sample WHERE job_key = ? AND sample_time >= ? "
+                                "ORDER BY sample_time");
+            q.bind(1, job_key);
+            q.bind(2, static_cast<std::int64_t>(epoch_ms(since)));
+            while (q.executeStep()) rows.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getString());
+        }
+        // Parsed outside the lock: an export of a long recording must not stall the daemon.
+        std::vector<ReplaySample> samples;
+        samples.reserve(rows.size());
+        for (const auto& [ms, text] : rows) {
+            try {
+                samples.push_back(replay_sample_from_json(json::parse(text), "$"));
+            } catch (const std::exception& e) {
+                throw std::runtime_error("job " + job_key + ": unreadable recorded sample at " +
+                                         format_instant(instant_from_epoch_ms(ms)) + ": " + e.what());
+            }
+        }
+        return samples;
+    }
+
+    std::size_t delete_recorded_samples_before(Instant cutoff) override {
+        require_writable("delete_recorded_samples_before");
+        return delete_in_batches("DELETE FROM recorded_sample WHERE id IN (SELECT id FROM recorded_sample "
+                                 "WHERE sample_time < ? LIMIT ?)",
+                                 cutoff);
+    }
+
     StoredEvent record(const std::string& job_key, const Event& event, Instant now) override {
+        require_writable("record");
         const std::string key = event_key(job_key, event);
         const std::int64_t now_ms = epoch_ms(now);
         std::lock_guard lock(mutex_);
@@ -228,13 +436,34 @@ public:
     }
 
     std::size_t delete_events_created_before(Instant cutoff) override {
+        require_writable("delete_events_created_before");
+        return delete_in_batches("DELETE FROM event WHERE id IN (SELECT id FROM event WHERE create_time < ? "
+                                 "ORDER BY id LIMIT ?)",
+                                 cutoff);
+    }
+
+private:
+    /// The cached statement for `sql`, prepared on first use: preparing was a fifth of a steady
+    /// save's time, and a save runs for every job every pass. Caller holds mutex_.
+    Prepared prepared(const char* sql) {
+        auto& statement = statements_[sql];
+        if (!statement) statement = std::make_unique<SQLite::Statement>(db_, sql);
+        return Prepared(*statement);
+    }
+
+    void require_writable(const char* operation) const {
+        if (read_only_)
+            throw std::logic_error(std::string("state store opened read-only: ") + operation + " is not allowed");
+    }
+
+    /// Runs `sql` (parameters: cutoff in epoch ms, batch size) until a batch deletes fewer than
+    /// kDeleteBatch rows. The lock is taken per batch so other threads get the connection in
+    /// between; each batch is its own (implicit) transaction.
+    std::size_t delete_in_batches(const char* sql, Instant cutoff) {
         std::size_t total = 0;
         for (;;) {
-            // The lock is taken per batch so other threads get the connection in between.
             std::lock_guard lock(mutex_);
-            SQLite::Statement del(db_,
-                                  "DELETE FROM event WHERE id IN (SELECT id FROM event WHERE create_time < ? "
-                                  "ORDER BY id LIMIT ?)");
+            SQLite::Statement del(db_, sql);
             del.bind(1, static_cast<std::int64_t>(epoch_ms(cutoff)));
             del.bind(2, kDeleteBatch);
             const int n = del.exec();
@@ -244,11 +473,81 @@ public:
         return total;
     }
 
-private:
+    /// The cached sorted sample times of the job's metric_sample rows, read from the database the
+    /// first time the job is seen. Caller holds mutex_.
+    std::vector<std::int64_t>& stored_sample_times(const std::string& job_key) {
+        auto [it, inserted] = stored_samples_.try_emplace(job_key);
+        if (inserted) {
+            try {
+                const Prepared q =
+                    prepared("SELECT sample_time FROM metric_sample WHERE job_key = ? ORDER BY sample_time");
+                q->bind(1, job_key);
+                while (q->executeStep()) it->second.push_back(q->getColumn(0).getInt64());
+            } catch (...) {
+                stored_samples_.erase(it);
+                throw;
+            }
+        }
+        return it->second;
+    }
+
+    /// Brings the job's metric_sample rows from `stored` (sorted times) to `history`, inside the
+    /// caller's transaction; returns the sorted times stored afterwards. Samples older than the
+    /// oldest one kept go with one ranged DELETE (the window slid, or the history was wiped);
+    /// any other stored sample missing from the history is deleted by itself. New samples are
+    /// inserted; the newest is upserted even when stored (run_cycle replaces the sample at `now`
+    /// when it runs twice at the same instant); the older ones are immutable.
+    std::vector<std::int64_t> write_metric_history(const std::string& job_key, const MetricHistory& history,
+                                                   const std::vector<std::int64_t>& stored) {
+        std::vector<std::int64_t> wanted;
+        wanted.reserve(history.size());
+        for (const auto& [t, sample] : history) wanted.push_back(epoch_ms(t));
+
+        if (wanted.empty()) {
+            if (!stored.empty()) {
+                const Prepared del = prepared("DELETE FROM metric_sample WHERE job_key = ?");
+                del->bind(1, job_key);
+                del->exec();
+            }
+            return {};
+        }
+        const auto first_kept = std::lower_bound(stored.begin(), stored.end(), wanted.front());
+        if (first_kept != stored.begin()) {
+            const Prepared del = prepared("DELETE FROM metric_sample WHERE job_key = ? AND sample_time < ?");
+            del->bind(1, job_key);
+            del->bind(2, wanted.front());
+            del->exec();
+        }
+        std::vector<std::int64_t> stray;
+        std::set_difference(first_kept, stored.end(), wanted.begin(), wanted.end(), std::back_inserter(stray));
+        if (!stray.empty()) {
+            const Prepared del = prepared("DELETE FROM metric_sample WHERE job_key = ? AND sample_time = ?");
+            for (const std::int64_t ms : stray) {
+                del->bind(1, job_key);
+                del->bind(2, ms);
+                del->exec();
+                del->reset();
+            }
+        }
+
+        std::vector<std::int64_t> missing;
+        std::set_difference(wanted.begin(), wanted.end(), first_kept, stored.end(), std::back_inserter(missing));
+        if (missing.empty() || missing.back() != wanted.back()) missing.push_back(wanted.back());
+        const Prepared upsert = prepared("INSERT INTO metric_sample (job_key, sample_time, value) VALUES (?, ?, ?) "
+                                         "ON CONFLICT (job_key, sample_time) DO UPDATE SET value = excluded.value");
+        for (const std::int64_t ms : missing) {
+            upsert->bind(1, job_key);
+            upsert->bind(2, ms);
+            upsert->bind(3, to_json(history.at(instant_from_epoch_ms(ms))).dump());
+            upsert->exec();
+            upsert->reset();
+        }
+        return wanted;
+    }
+
     static void read_part(JobState& state, const std::string& type, const std::string& text) {
-        if (type == kCollectedMetrics)
-            state.metric_history = metric_history_from_json(json::parse(text), "$." + type);
-        else if (type == kScalingHistory)
+        // collectedMetrics is not a state row since schema version 2 (migration 002 moved them).
+        if (type == kScalingHistory)
             state.scaling_history = scaling_history_from_json(json::parse(text), "$." + type);
         else if (type == kScalingTracking)
             state.scaling_tracking = scaling_tracking_from_json(json::parse(text), "$." + type);
@@ -256,7 +555,7 @@ private:
             state.parallelism_overrides = parallelism_overrides_from_json(json::parse(text), "$." + type);
         else if (type == kDelayedScaleDown)
             state.delayed_scale_down = delayed_scale_down_from_json(json::parse(text), "$." + type);
-        // other types (e.g. configOverrides, or from a newer build) are not ours to read
+        // other types (jobInfo, configOverrides, or from a newer build) are not ours to read here
     }
 
     void migrate() {
@@ -280,8 +579,15 @@ private:
         }
     }
 
-    std::mutex mutex_;  ///< guards db_: every member function holds it while using the connection
+    const bool read_only_;
+    /// Guards db_, stored_samples_ and statements_: every member function holds it while using them.
+    std::mutex mutex_;
     SQLite::Database db_;
+    /// Per job: the sorted epoch-ms times of its metric_sample rows, so a save knows what to
+    /// insert and delete without reading the table (90 numbers per job at the default window).
+    std::unordered_map<std::string, std::vector<std::int64_t>> stored_samples_;
+    /// Cached statements (see prepared()); declared after db_ so they are finalized before it closes.
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
 }  // namespace
@@ -302,9 +608,17 @@ int latest_schema_version() {
 
 std::unique_ptr<StateStore> open_sqlite_store(const std::string& path) {
     try {
-        return std::make_unique<SqliteStateStore>(path);
+        return std::make_unique<SqliteStateStore>(path, SqliteStateStore::Mode::ReadWrite);
     } catch (const std::exception& e) {
         throw std::runtime_error("state store " + path + ": " + e.what());
+    }
+}
+
+std::unique_ptr<StateStore> open_sqlite_store_read_only(const std::string& path) {
+    try {
+        return std::make_unique<SqliteStateStore>(path, SqliteStateStore::Mode::ReadOnly);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("state store " + path + " (read-only): " + e.what());
     }
 }
 

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// `flinkscaler check-config FILE [--quiet]`: validates the daemon's config file exactly as
+// `flinkscaler run` (and a SIGHUP reload) would read it, and lists every problem at once, one
+// `FILE:LINE:COLUMN: key 'KEY': MESSAGE` per line, so an editor or CI can jump to each.
+#include "commands.hpp"
+
+#include "service_config.hpp"
+
+#include <iostream>
+#include <memory>
+
+namespace flinkscaler::cli {
+
+namespace {
+
+struct CheckConfigArgs {
+    std::string file;
+    bool quiet = false;
+};
+
+std::string count(std::size_t n, const std::string& singular, const std::string& plural) {
+    return std::to_string(n) + " " + (n == 1 ? singular : plural);
+}
+
+int run_check_config(const CheckConfigArgs& args) {
+    try {
+        const auto config = service::load_service_config(args.file);
+        if (!args.quiet)
+            std::cout << args.file << ": OK (" << count(config.clusters.size(), "cluster", "clusters") << ", "
+                      << count(config.jobs.size(), "job override", "job overrides") << ")\n";
+        return kExitOk;
+    } catch (const service::ConfigError& e) {
+        for (const auto& problem : e.problems) std::cerr << problem.to_string() << "\n";
+        std::cerr << args.file << ": " << count(e.problems.size(), "problem", "problems") << "\n";
+        return kExitInputError;
+    } catch (const std::exception& e) {
+        // The file cannot be read at all: one line, already naming the file.
+        std::cerr << e.what() << "\n";
+        return kExitInputError;
+    }
+}
+
+}  // namespace
+
+Command add_check_config_command(CLI::App& app) {
+    auto args = std::make_shared<CheckConfigArgs>();
+    auto* cmd = app.add_subcommand("check-config", "Validate a daemon config file (docs/configuration.md) and list "
+                                                   "every problem with its line, column and key");
+    cmd->add_option("file", args->file, "Config file (YAML)")->required();
+    cmd->add_flag("--quiet,-q", args->quiet, "Print nothing when the file is valid (problems are still listed)");
+    return {cmd, [args] { return run_check_config(*args); }};
+}
+
+}  // namespace flinkscaler::cli

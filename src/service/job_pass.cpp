@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "job_pass.hpp"
+
+#include "logging.hpp"
+#include "rescaler.hpp"
+
+#include "flinkscaler/cycle.hpp"
+#include "flinkscaler/replay.hpp"
+#include "flinkscaler/report.hpp"
+
+#include <chrono>
+#include <ctime>
+
+namespace flinkscaler::service {
+
+namespace {
+
+std::string_view rest_error_kind(flink::FlinkApiError::Kind kind) {
+    switch (kind) {
+    case flink::FlinkApiError::Kind::NoResponse: return "no_response";
+    case flink::FlinkApiError::Kind::Http: return "http";
+    case flink::FlinkApiError::Kind::Malformed: return "malformed";
+    }
+    return "unknown";
+}
+
+std::string_view decision_outcome_label(DecisionOutcome outcome) {
+    switch (outcome) {
+    case DecisionOutcome::Scaled: return "scale";
+    case DecisionOutcome::NoChange: return "no_change";
+    case DecisionOutcome::Blocked: return "blocked";
+    }
+    return "unknown";
+}
+
+nlohmann::json job_fields(const JobIdentity& id) {
+    return {{"cluster", id.cluster}, {"job", id.key}, {"job_name", id.name}};
+}
+
+// Records an event; returns true when it started a new row (not folded into a recent one), which
+// is when it deserves a log line above debug level.
+bool record_event(PassEnvironment& env, const JobRuntime& job, const Event& event, Instant now) {
+    const auto stored = env.store.record(job.id.key, event, now);
+    return stored.count == 1;
+}
+
+void report_error(PassEnvironment& env, JobRuntime& job, const PassInput& input, const std::string& message) {
+    job.status.phase = "error";
+    job.status.last_error = message;
+    // The reference never folds AutoscalerError; with a 10 s loop a lasting problem would write
+    // thousands of identical rows a day, so repeats are folded within the event interval
+    // (docs/deviations.md).
+    bool fresh = true;
+    try {
+        fresh = record_event(env, job,
+                             Event{EventType::Warning, "AutoscalerError", message, message, input.options.event_interval},
+                             input.now);
+    } catch (const std::exception& e) {
+        log_with(spdlog::level::err, "cannot record an event: " + std::string(e.what()), job_fields(job.id));
+    }
+    log_with(fresh ? spdlog::level::warn : spdlog::level::debug, "pass failed: " + message, job_fields(job.id));
+}
+
+std::vector<VertexStatus> vertex_statuses(const JobTopology& topology, const std::optional<EvaluatedMetrics>& evaluated,
+                                          const std::optional<ScalingDecision>& decision) {
+    std::vector<VertexStatus> out;
+    for (const auto& id : topology.topological_order()) {
+        const auto& vertex = topology.get(id);
+        VertexStatus v;
+        v.id = id;
+        v.name = vertex.name;
+        v.parallelism = vertex.parallelism;
+        if (evaluated) {
+            if (auto it = evaluated->vertex_metrics.find(id); it != evaluated->vertex_metrics.end()) {
+                auto average = [&](ScalingMetric m) {
+                    auto found = it->second.find(m);
+                    return found == it->second.end() ? NAN : found->second.average;
+                };
+                auto current = [&](ScalingMetric m) {
+                    auto found = it->second.find(m);
+                    return found == it->second.end() ? NAN : found->second.current;
+                };
+                v.utilization = average(ScalingMetric::LOAD);
+                v.true_processing_rate = average(ScalingMetric::TRUE_PROCESSING_RATE);
+                v.target_data_rate = average(ScalingMetric::TARGET_DATA_RATE);
+                v.lag = current(ScalingMetric::LAG);
+            }
+        }
+        if (decision)
+            for (const auto& verdict : decision->vertices)
+                if (verdict.vertex == id) v.recommended = verdict.new_parallelism;
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+std::string phase_of(const CycleResult& cycle) {
+    switch (cycle.stage) {
+    case CycleStage::CollectingSamples: return cycle.stabilizing ? "stabilizing" : "collecting";
+    case CycleStage::WindowNotFull: return cycle.stabilizing ? "stabilizing" : "window_not_full";
+    case CycleStage::Decided: return "decided";
+    }
+    return "collecting";
+}
+
+// The forced scaling.enabled=false of a dry run would otherwise report a setting the user never
+// made ("disabled by config job.autoscaler.scaling.enabled:false").
+void relabel_dry_run(ScalingDecision& decision) {
+    constexpr std::string_view kDisabledPrefix = "Scaling execution disabled by config ";
+    constexpr std::string_view kChange = ", recommended parallelism change:";
+    if (decision.outcome != DecisionOutcome::Blocked || !decision.reason.starts_with("scaling execution disabled by"))
+        return;
+    decision.reason = "dry run (--dry-run or service.dry-run): recommendation not applied";
+    for (auto& event : decision.events) {
+        if (event.reason != "ScalingReport" || !event.message.starts_with(kDisabledPrefix)) continue;
+        const auto end = event.message.find(kChange);
+        if (end == std::string::npos) continue;
+        event.message = "Dry run, recommended parallelism change:" + event.message.substr(end + kChange.size());
+    }
+}
+
+bool is_dry_run_recommendation(const ScalingDecision& decision) {
+    return decision.outcome == DecisionOutcome::Blocked && decision.reason.starts_with("dry run");
+}
+
+void log_scaling_report(const JobIdentity& id, const CycleResult& cycle, const JobTopology& topology) {
+    const auto& decision = *cycle.decision;
+    auto fields = job_fields(id);
+    fields["outcome"] = std::string(to_string(decision.outcome));
+    fields["reason"] = decision.reason;
+    if (log_format() == LogFormat::Json)
+        fields["report"] = report_json(*cycle.evaluated, decision);
+    else
+        fields["report"] = render_report_table(*cycle.evaluated, decision, &topology);
+    const std::string headline = "scaling report for job '" + id.name + "' (" + id.key + "): " +
+                                 std::string(to_string(decision.outcome)) + ", " + decision.reason;
+    const bool informational = decision.scaled() || is_dry_run_recommendation(decision);
+    log_with(informational ? spdlog::level::info : spdlog::level::warn, headline, fields);
+}
+
+PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const PassInput& input,
+                                   std::set<VertexId>& excluded_this_cycle) {
+    auto collected = env.collector.collect(job.id.job_id);
+    if (!collected) {
+        job.status.phase = "not_ready";
+        job.status.summary = "job details not ready (restarting or initializing)";
+        return PassResult::NotReady;
+    }
+    for (const auto& warning : collected->warnings) log_with(spdlog::level::debug, warning, job_fields(job.id));
+
+    AutoscalerOptions options = input.options;
+    // Dry-run computes and reports like a disabled scaling execution: nothing is committed, so
+    // the history does not claim rescales that never happened.
+    if (env.dry_run) options.scaling_enabled = false;
+
+    ReplaySample recorded{input.now, collected->running_since, {}, collected->metrics};
+    for (const auto& [vertex_id, vertex] : collected->topology.vertices()) recorded.vertices.push_back(vertex);
+
+    JobState& state = *job.state;
+    const CycleInput cycle_input{collected->topology, collected->running_since, std::move(collected->metrics),
+                                 input.now,           input.local_now,          ResourceContext{}};
+    CycleResult cycle = run_cycle(options, state, cycle_input);
+    excluded_this_cycle = cycle.excluded_this_cycle;
+    if (env.dry_run && input.options.scaling_enabled && cycle.decision) relabel_dry_run(*cycle.decision);
+
+    env.store.save(job.id.key, state, input.now, env.record_samples ? &recorded : nullptr);
+
+    bool report_is_new = false;
+    if (cycle.decision) {
+        for (const auto& event : cycle.decision->events) {
+            const bool fresh = record_event(env, job, event, input.now);
+            if (event.reason == "ScalingReport") {
+                report_is_new = fresh;
+            } else if (fresh) {
+                auto fields = job_fields(job.id);
+                fields["reason"] = event.reason;
+                log_with(event.type == EventType::Warning ? spdlog::level::warn : spdlog::level::info, event.message,
+                         fields);
+            }
+        }
+    }
+
+    auto& status = job.status;
+    status.phase = phase_of(cycle);
+    status.summary = cycle.summary;
+    status.vertices = vertex_statuses(collected->topology, cycle.evaluated, cycle.decision);
+    status.scaling_history = to_json(state.scaling_history);
+    if (cycle.restart_detected)
+        log_with(spdlog::level::info, "job restarted: metric window reset", job_fields(job.id));
+    log_with(spdlog::level::debug, cycle.summary, job_fields(job.id));
+
+    if (cycle.decision && cycle.evaluated) {
+        env.board.decision(job.id.cluster, std::string(decision_outcome_label(cycle.decision->outcome)));
+        status.last_decision = report_json(*cycle.evaluated, *cycle.decision);
+        status.last_decision_time = input.now;
+        if (cycle.decision->scaled() || (cycle.decision->outcome == DecisionOutcome::Blocked && report_is_new))
+            log_scaling_report(job.id, cycle, collected->topology);
+        // rescales_total{result="dry_run"}: a decision that would have rescaled, counted once per
+        // new report (as the log does), not on every pass that repeats the recommendation.
+        if (is_dry_run_recommendation(*cycle.decision) && !cycle.decision->summaries.empty() && report_is_new)
+            env.board.rescale(job.id.cluster, "dry_run");
+    }
+    return PassResult::Ok;
+}
+
+void realize(PassEnvironment& env, JobRuntime& job, const PassInput& input, bool running,
+             const std::set<VertexId>& excluded_this_cycle) {
+    const auto result = flink::apply_parallelism_overrides(env.api, job.id.job_id, running,
+                                                           job.state->parallelism_overrides, input.options,
+                                                           excluded_this_cycle);
+    using Status = flink::RescaleResult::Status;
+    if (result.status == Status::Applied) {
+        ++job.status.rescales;
+        job.status.last_rescale = input.now;
+        env.board.rescale(job.id.cluster, "applied");
+        record_event(env, job, Event{EventType::Normal, "RescaleApplied", result.message, std::nullopt, std::nullopt},
+                     input.now);
+        log_with(spdlog::level::info, "rescale requested: " + result.message, job_fields(job.id));
+    } else if (result.status == Status::NotAdaptive) {
+        const bool fresh = record_event(
+            env, job, Event{EventType::Warning, "RescaleNotSupported", result.message, "not-adaptive", input.options.event_interval},
+            input.now);
+        log_with(fresh ? spdlog::level::warn : spdlog::level::debug, result.message, job_fields(job.id));
+    }
+}
+
+}  // namespace
+
+LocalTime local_time_of(Instant now) {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    return utc_local_time(now + std::chrono::seconds(local.tm_gmtoff));
+}
+
+PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& input) {
+    const auto started = std::chrono::steady_clock::now();
+    auto& status = job.status;
+    status.flink_state = input.effective_state;
+    status.scaling_enabled = input.options.scaling_enabled;
+    status.dry_run = env.dry_run;
+    status.last_pass = input.now;
+    status.last_error.clear();
+    job.disabled_state_removed = false;
+
+    const bool running = input.effective_state == "RUNNING";
+    PassResult result = PassResult::Ok;
+    std::set<VertexId> excluded_this_cycle;
+    try {
+        if (!job.state) {
+            std::vector<std::string> problems;
+            job.state = env.store.load(job.id.key, problems);
+            for (const auto& problem : problems)
+                log_with(spdlog::level::warn, "dropped unreadable stored state: " + problem, job_fields(job.id));
+        }
+        if (job.stored_configuration != input.configuration) {
+            env.store.save_job_info(job.id.key,
+                                    store::JobInfo{job.id.cluster, job.id.job_id, job.id.name, input.configuration},
+                                    input.now);
+            job.stored_configuration = input.configuration;
+        }
+        if (running) {
+            result = collect_evaluate_decide(env, job, input, excluded_this_cycle);
+        } else {
+            status.phase = "not_ready";
+            status.summary = "job is " + input.effective_state;
+            result = PassResult::NotReady;
+        }
+    } catch (const flink::MetricNotFound& e) {
+        if (input.now < e.running_since + input.options.stabilization_interval) {
+            status.phase = "stabilizing";
+            status.summary = std::string("waiting for metrics: ") + e.what();
+            result = PassResult::NotReady;
+        } else {
+            report_error(env, job, input, e.what());
+            result = PassResult::Error;
+        }
+    } catch (const flink::FlinkApiError& e) {
+        env.board.rest_error(job.id.cluster, std::string(rest_error_kind(e.kind)));
+        report_error(env, job, input, e.what());
+        result = PassResult::Error;
+    } catch (const std::exception& e) {
+        report_error(env, job, input, e.what());
+        result = PassResult::Error;
+    }
+
+    // REALIZE runs whatever happened above (algorithm.md §1.2 FINALLY), except in dry-run.
+    if (!env.dry_run && job.state && !job.state->parallelism_overrides.empty()) {
+        try {
+            realize(env, job, input, running, excluded_this_cycle);
+        } catch (const flink::FlinkApiError& e) {
+            env.board.rest_error(job.id.cluster, std::string(rest_error_kind(e.kind)));
+            env.board.rescale(job.id.cluster, "failed");
+            report_error(env, job, input, std::string("applying the parallelism failed: ") + e.what());
+            result = PassResult::Error;
+        } catch (const std::exception& e) {
+            env.board.rescale(job.id.cluster, "failed");
+            report_error(env, job, input, std::string("applying the parallelism failed: ") + e.what());
+            result = PassResult::Error;
+        }
+    }
+
+    const auto duration = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started);
+    status.last_pass_duration = duration;
+    env.board.put_job(status);
+    env.board.pass_finished(job.id.cluster, result, duration);
+    return result;
+}
+
+void disable_job(PassEnvironment& env, JobRuntime& job, const std::string& flink_state) {
+    if (!job.disabled_state_removed) {
+        try {
+            // Worth an info line when the job was autoscaled in this run; a job that is disabled
+            // from the start gets its (usually absent) state removed quietly at every start.
+            const bool was_enabled = job.state.has_value();
+            env.store.remove(job.id.key);
+            env.collector.forget(job.id.job_id);
+            job.state.reset();
+            job.stored_configuration.reset();
+            log_with(was_enabled ? spdlog::level::info : spdlog::level::debug,
+                     "autoscaler disabled for this job (job.autoscaler.enabled: false); its stored state is deleted",
+                     job_fields(job.id));
+            job.disabled_state_removed = true;
+        } catch (const std::exception& e) {
+            log_with(spdlog::level::err, "cannot delete the state of a disabled job: " + std::string(e.what()),
+                     job_fields(job.id));
+        }
+    }
+    job.status.phase = "disabled";
+    job.status.flink_state = flink_state;
+    job.status.summary = "job.autoscaler.enabled is false";
+    job.status.vertices.clear();
+    job.status.last_error.clear();
+    env.board.put_job(job.status);
+}
+
+}  // namespace flinkscaler::service

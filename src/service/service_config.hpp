@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The daemon's configuration file (YAML, docs/configuration.md, JSON Schema in
+// schema/flinkscaler-config.schema.json): service settings, `defaults:` autoscaler options,
+// `clusters:` with their connection settings and options, and `jobs:` overrides.
+//
+// Loading never stops at the first problem: every problem is collected with the file, line,
+// column and key path where it was found, so `flinkscaler check-config` can list them all and the
+// daemon can refuse a bad file (at start, or keep the old config on a bad SIGHUP reload).
+//
+// Precedence of autoscaler options (lowest to highest, architecture.md): built-in defaults <
+// `defaults:` < the cluster's `options:` < every matching `jobs:` entry in file order (a later
+// entry wins) < the job's own Flink configuration (`GET /jobs/:jid/jobmanager/config`).
+#pragma once
+
+#include "connection.hpp"
+
+#include "flinkscaler/options.hpp"
+#include "flinkscaler/time.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace flinkscaler::service {
+
+/// One problem of a config file. `key` is the path in the document, e.g. "clusters[1].tls.ca-file";
+/// line and column are 1-based (0 when unknown, e.g. a missing required key reports its parent).
+struct ConfigProblem {
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string key;
+    std::string message;
+    /// "FILE:LINE:COLUMN: key 'KEY': MESSAGE" (the same shape as the simulator's scenario errors).
+    std::string to_string() const;
+};
+
+enum class LogFormat { Text, Json };
+
+struct LogSettings {
+    std::string level = "info";  ///< trace, debug, info, warn, error
+    LogFormat format = LogFormat::Text;
+    /// Empty: stderr (journald under systemd). Otherwise a size-rotated file.
+    std::string file;
+    std::size_t max_file_bytes = 64u << 20;
+    int max_files = 5;
+};
+
+struct ServiceSettings {
+    Millis poll_interval = std::chrono::seconds(10);
+    /// Threads that run job passes and discoveries.
+    int workers = 16;
+    /// Default cap of concurrent requests per cluster (a cluster's `max-concurrent-requests`
+    /// overrides it); also the cap of concurrent job passes on one cluster.
+    int cluster_max_concurrent_requests = 4;
+    Millis connect_timeout = std::chrono::seconds(5);
+    Millis request_timeout = std::chrono::seconds(10);
+    std::string state_database = "/var/lib/flinkscaler/state.db";
+    /// "host:port" of the status endpoint; empty disables it. Loopback by default.
+    std::string status_address = "127.0.0.1:8089";
+    /// Compute and report, never PUT.
+    bool dry_run = false;
+    /// State of a job that is no longer listed is deleted after this long.
+    Millis job_retention = std::chrono::hours(24);
+    /// Events older than this are deleted.
+    Millis event_retention = std::chrono::hours(24 * 7);
+    /// Raw samples kept for `flinkscaler export`; 0 records none. About 1.7 MB per hour for a
+    /// 10-vertex job at a 10 s poll interval.
+    Millis sample_retention = std::chrono::hours(1);
+    LogSettings log;
+};
+
+struct ClusterConfig {
+    std::string name;  ///< unique; part of every job key "<name>/<job-id>"
+    /// base_url, TLS, auth (secrets already read from their files), timeouts, request cap.
+    http::ConnectionSettings connection;
+    Configuration options;  ///< the cluster's `options:` (raw strings, Flink syntax)
+    bool enabled = true;
+    int line = 0;  ///< where the entry starts, for messages
+};
+
+/// A `jobs:` entry. A job matches when every given selector matches: `name` is a glob (`*`, `?`,
+/// `[...]`) on the job name, `id` the exact job id (32 hex digits), `cluster` the exact cluster name.
+struct JobOverride {
+    std::optional<std::string> name_glob;
+    std::optional<std::string> id;  ///< stored in lower case
+    std::optional<std::string> cluster;
+    Configuration options;
+    int line = 0;
+
+    /// Every given selector matches (the job id case-insensitively; Flink prints it in lower case).
+    bool matches(const std::string& cluster_name, const std::string& job_id, const std::string& job_name) const;
+};
+
+struct ServiceConfig {
+    std::string file;  ///< the path it was read from
+    ServiceSettings service;
+    Configuration defaults;
+    std::vector<ClusterConfig> clusters;
+    std::vector<JobOverride> jobs;
+
+    const ClusterConfig* find_cluster(const std::string& name) const;
+
+    /// The options of one job by the precedence above. `job_flink_configuration` is what the
+    /// job's JobManager reports; only its autoscaler-relevant keys are taken (job.autoscaler.*,
+    /// the deprecated kubernetes.operator.job.autoscaler.* forms, jobmanager.scheduler,
+    /// pipeline.jobvertex-parallelism-overrides, taskmanager.numberOfTaskSlots,
+    /// taskmanager.memory.process.size).
+    Configuration job_configuration(const std::string& cluster, const std::string& job_id, const std::string& job_name,
+                                    const Configuration& job_flink_configuration) const;
+};
+
+/// Thrown by load_service_config when the file has problems; carries all of them.
+struct ConfigError : std::runtime_error {
+    explicit ConfigError(std::vector<ConfigProblem> problems);
+    std::vector<ConfigProblem> problems;
+};
+
+/// Reads and validates a config file: YAML syntax, unknown keys (with a "did you mean" hint),
+/// types and ranges, durations/sizes in Flink syntax, unique cluster names, URLs, readable TLS
+/// and secret files, and every autoscaler option value in `defaults:`, clusters and jobs (parsed
+/// with AutoscalerOptions::from, unknown job.autoscaler.* keys reported with a hint). Throws
+/// ConfigError listing every problem; std::runtime_error when the file cannot be read.
+ServiceConfig load_service_config(const std::string& path);
+
+/// The same from text (tests); `file` is only used in messages and for resolving relative paths
+/// (state-database, log file, TLS and secret files: relative to the directory of `file`).
+ServiceConfig parse_service_config(const std::string& text, const std::string& file);
+
+/// True for the keys the daemon reads from option maps and from a job's Flink configuration:
+/// job.autoscaler.*, kubernetes.operator.job.autoscaler.*, jobmanager.scheduler,
+/// pipeline.jobvertex-parallelism-overrides, taskmanager.numberOfTaskSlots,
+/// taskmanager.memory.process.size.
+bool is_autoscaler_key(const std::string& key);
+
+/// The entries of `conf` whose key is_autoscaler_key (a JobManager reports far more).
+Configuration autoscaler_relevant(const Configuration& conf);
+
+/// `top` laid over `base`, one precedence level up. Setting any spelling of an option (main,
+/// fallback or deprecated key, or either of the two alignment-mode keys) removes every other
+/// spelling of it from `base` first, so a higher level always wins even when the two levels
+/// spell the option differently (present_key would otherwise prefer the main key of `base`).
+void overlay(Configuration& base, const Configuration& top);
+
+/// Glob match with `*`, `?` and `[...]` (`[!...]` negates), on whole strings.
+bool glob_match(const std::string& pattern, const std::string& text);
+
+}  // namespace flinkscaler::service

@@ -4,6 +4,7 @@
 #include "logging.hpp"
 #include "rescaler.hpp"
 
+#include "flinkscaler/config_values.hpp"
 #include "flinkscaler/cycle.hpp"
 #include "flinkscaler/replay.hpp"
 #include "flinkscaler/report.hpp"
@@ -148,6 +149,36 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     }
     for (const auto& warning : collected->warnings) log_with(spdlog::level::debug, warning, job_fields(job.id));
 
+    // Between the PUT and the restart (cooldown, a 2.x checkpoint wait) the job still runs the old
+    // parallelism with the old metrics: deciding again would commit the same rescale twice and
+    // skew the scaling history. Wait, up to a deadline, for Flink to apply it.
+    const auto awaiting = vertices_awaiting_rescale(collected->topology, job.state->parallelism_overrides,
+                                                    input.options);
+    if (awaiting.empty()) {
+        job.rescale_pending_since.reset();
+    } else {
+        if (!job.rescale_pending_since) job.rescale_pending_since = input.now;
+        const auto waited = input.now - *job.rescale_pending_since;
+        if (waited < rescale_pending_deadline(input.options)) {
+            job.status.phase = "rescale_pending";
+            job.status.summary = "waiting for Flink to apply the new parallelism of " + std::to_string(awaiting.size()) +
+                                 " vertex(es) (" + format_duration(std::chrono::duration_cast<Millis>(waited)) + " so far)";
+            job.status.vertices = vertex_statuses(collected->topology, std::nullopt, std::nullopt);
+            for (auto& vertex : job.status.vertices)
+                if (auto it = job.state->parallelism_overrides.find(vertex.id); it != job.state->parallelism_overrides.end())
+                    vertex.recommended = it->second;
+            log_with(spdlog::level::debug, job.status.summary, job_fields(job.id));
+            return PassResult::NotReady;
+        }
+        const std::string message = "Flink has not applied the requested parallelism after " +
+                                    format_duration(std::chrono::duration_cast<Millis>(waited)) +
+                                    " (slots short, or the job cannot restart); evaluating again";
+        const bool fresh = record_event(
+            env, job, Event{EventType::Warning, "RescaleNotApplied", message, "not-applied", input.options.event_interval},
+            input.now);
+        log_with(fresh ? spdlog::level::warn : spdlog::level::debug, message, job_fields(job.id));
+    }
+
     AutoscalerOptions options = input.options;
     // Dry-run computes and reports like a disabled scaling execution: nothing is committed, so
     // the history does not claim rescales that never happened.
@@ -225,6 +256,20 @@ void realize(PassEnvironment& env, JobRuntime& job, const PassInput& input, bool
 }
 
 }  // namespace
+
+std::set<VertexId> vertices_awaiting_rescale(const JobTopology& topology, const std::map<VertexId, int>& overrides,
+                                             const AutoscalerOptions& options) {
+    std::set<VertexId> awaiting;
+    for (const auto& [id, parallelism] : overrides) {
+        if (options.is_excluded_vertex(id) || !topology.vertices().count(id)) continue;
+        if (topology.get(id).parallelism != parallelism) awaiting.insert(id);
+    }
+    return awaiting;
+}
+
+Millis rescale_pending_deadline(const AutoscalerOptions& options) {
+    return options.restart_time + std::chrono::minutes(5);
+}
 
 LocalTime local_time_of(Instant now) {
     const std::time_t seconds = std::chrono::system_clock::to_time_t(now);

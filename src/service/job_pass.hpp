@@ -16,7 +16,9 @@
 #include "flinkscaler/job_state.hpp"
 #include "flinkscaler/options.hpp"
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace flinkscaler::service {
@@ -42,6 +44,9 @@ struct JobRuntime {
     bool disabled_state_removed = false;
     /// The configuration last written as the job's info (rewritten when it changes).
     std::optional<Configuration> stored_configuration;
+    /// Since when Flink has been running the job with a parallelism other than the committed
+    /// one (a rescale that has not landed yet); empty when it runs what was decided.
+    std::optional<Instant> rescale_pending_since;
     /// Status kept across passes for the status endpoint.
     JobStatus status;
 };
@@ -73,6 +78,17 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
 /// A job whose `job.autoscaler.enabled` is false: deletes its persisted state once and drops the
 /// collector's caches (algorithm.md §1.2 and its design note), publishes it as disabled.
 void disable_job(PassEnvironment& env, JobRuntime& job, const std::string& flink_state);
+
+/// The vertices whose running parallelism differs from the committed override (ignoring
+/// vertices excluded from scaling, where the user's value wins): a rescale that Flink has not
+/// applied yet (cooldown, waiting for a checkpoint, restarting) or could not apply (slots).
+std::set<VertexId> vertices_awaiting_rescale(const JobTopology& topology, const std::map<VertexId, int>& overrides,
+                                             const AutoscalerOptions& options);
+
+/// How long a pass waits for Flink to apply a requested parallelism before it evaluates and
+/// decides again (flink-rest.md §3.6 step 5): the expected restart time plus 5 minutes for the
+/// adaptive scheduler's cooldown, resource stabilization and checkpoint wait.
+Millis rescale_pending_deadline(const AutoscalerOptions& options);
 
 /// The local time of `now` in the service's time zone (TZ), for excluded periods.
 LocalTime local_time_of(Instant now);

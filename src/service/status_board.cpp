@@ -18,8 +18,8 @@ constexpr std::string_view kPrefix = "flinkscaler_";
 
 /// The phases JobStatus::phase documents; jobs{phase} lists each of them (0 when no job is in
 /// it) so a dashboard sees a stable set of series. A phase outside this list is still counted.
-constexpr std::array<std::string_view, 7> kPhases = {"collecting", "decided",         "disabled", "error",
-                                                     "not_ready",  "stabilizing",     "window_not_full"};
+constexpr std::array<std::string_view, 8> kPhases = {"collecting", "decided",         "disabled",       "error",
+                                                     "not_ready",  "rescale_pending", "stabilizing",    "window_not_full"};
 
 /// A per-cluster counter family: its second label and that label's documented values. Every
 /// known cluster gets every documented value (0 until counted): Prometheus' rate() and

@@ -60,7 +60,7 @@ struct JobStatus {
     std::string job_id;
     std::string name;
     std::string flink_state;  ///< as Flink reports it (RUNNING, RESTARTING, ...)
-    /// disabled | not_ready | collecting | stabilizing | window_not_full | decided | error
+    /// disabled | not_ready | rescale_pending | collecting | stabilizing | window_not_full | decided | error
     std::string phase;
     bool scaling_enabled = true;
     bool dry_run = false;

@@ -349,6 +349,7 @@ TEST_CASE("status board: jobs gauge counts the jobs on the board by phase", "[st
                                                    R"(flinkscaler_jobs{phase="error"} 0)",
                                                    R"(flinkscaler_jobs{phase="not_ready"} 0)",
                                                    R"(flinkscaler_jobs{phase="paused-by-operator"} 1)",
+                                                   R"(flinkscaler_jobs{phase="rescale_pending"} 0)",
                                                    R"(flinkscaler_jobs{phase="stabilizing"} 0)",
                                                    R"(flinkscaler_jobs{phase="window_not_full"} 0)",
                                                });

@@ -6,6 +6,7 @@
 #include "cluster_options.hpp"
 #include "collector.hpp"
 #include "commands.hpp"
+#include "service_config.hpp"
 
 #include "flinkscaler/config_values.hpp"
 #include "flinkscaler/replay.hpp"
@@ -27,18 +28,6 @@ struct RecordArgs {
     std::string out;
 };
 
-// Only what the algorithm reads goes into the recording (the JM configuration holds much more).
-Configuration autoscaler_relevant(const Configuration& conf) {
-    Configuration kept;
-    for (const auto& [key, value] : conf) {
-        const bool autoscaler = key.starts_with("job.autoscaler.") || key.starts_with("kubernetes.operator.job.autoscaler.");
-        const bool foreign = key == "jobmanager.scheduler" || key == "pipeline.jobvertex-parallelism-overrides" ||
-                             key == "taskmanager.numberOfTaskSlots" || key == "taskmanager.memory.process.size";
-        if (autoscaler || foreign) kept[key] = value;
-    }
-    return kept;
-}
-
 volatile std::sig_atomic_t g_stop = 0;
 
 int run_record(const RecordArgs& args) {
@@ -49,7 +38,8 @@ int run_record(const RecordArgs& args) {
         flink::MetricCollector collector(*api);
 
         ReplayInput recording;
-        recording.options = autoscaler_relevant(api->job_configuration(args.job));
+        // Only what the algorithm reads goes into the recording (the JM configuration holds much more).
+        recording.options = service::autoscaler_relevant(api->job_configuration(args.job));
         std::string name;
         for (const auto& job : api->list_jobs())
             if (job.id == args.job) name = job.name;

@@ -30,6 +30,8 @@ struct FlinkApiError : std::runtime_error {
     Kind kind;
     int status = 0;  ///< HTTP status, 0 without a response
 };
+/// "no_response", "http" or "malformed" (the label of flinkscaler_rest_errors_total).
+std::string_view to_string(FlinkApiError::Kind kind);
 
 class FlinkApi {
 public:

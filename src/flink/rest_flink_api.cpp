@@ -8,6 +8,15 @@
 
 namespace flinkscaler::flink {
 
+std::string_view to_string(FlinkApiError::Kind kind) {
+    switch (kind) {
+    case FlinkApiError::Kind::NoResponse: return "no_response";
+    case FlinkApiError::Kind::Http: return "http";
+    case FlinkApiError::Kind::Malformed: return "malformed";
+    }
+    return "unknown";
+}
+
 namespace {
 
 std::string shorten(const std::string& text, std::size_t limit = 300) {

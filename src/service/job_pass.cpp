@@ -16,15 +16,6 @@ namespace flinkscaler::service {
 
 namespace {
 
-std::string_view rest_error_kind(flink::FlinkApiError::Kind kind) {
-    switch (kind) {
-    case flink::FlinkApiError::Kind::NoResponse: return "no_response";
-    case flink::FlinkApiError::Kind::Http: return "http";
-    case flink::FlinkApiError::Kind::Malformed: return "malformed";
-    }
-    return "unknown";
-}
-
 std::string_view decision_outcome_label(DecisionOutcome outcome) {
     switch (outcome) {
     case DecisionOutcome::Scaled: return "scale";
@@ -184,8 +175,11 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     // the history does not claim rescales that never happened.
     if (env.dry_run) options.scaling_enabled = false;
 
-    ReplaySample recorded{input.now, collected->running_since, {}, collected->metrics};
-    for (const auto& [vertex_id, vertex] : collected->topology.vertices()) recorded.vertices.push_back(vertex);
+    std::optional<ReplaySample> recorded;
+    if (env.record_samples) {
+        recorded = ReplaySample{input.now, collected->running_since, {}, collected->metrics};
+        for (const auto& [vertex_id, vertex] : collected->topology.vertices()) recorded->vertices.push_back(vertex);
+    }
 
     JobState& state = *job.state;
     const CycleInput cycle_input{collected->topology, collected->running_since, std::move(collected->metrics),
@@ -194,7 +188,7 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     excluded_this_cycle = cycle.excluded_this_cycle;
     if (env.dry_run && input.options.scaling_enabled && cycle.decision) relabel_dry_run(*cycle.decision);
 
-    env.store.save(job.id.key, state, input.now, env.record_samples ? &recorded : nullptr);
+    env.store.save(job.id.key, state, input.now, recorded ? &*recorded : nullptr);
 
     bool report_is_new = false;
     if (cycle.decision) {
@@ -321,7 +315,7 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
             result = PassResult::Error;
         }
     } catch (const flink::FlinkApiError& e) {
-        env.board.rest_error(job.id.cluster, std::string(rest_error_kind(e.kind)));
+        env.board.rest_error(job.id.cluster, std::string(flink::to_string(e.kind)));
         report_error(env, job, input, e.what());
         result = PassResult::Error;
     } catch (const std::exception& e) {
@@ -334,7 +328,7 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
         try {
             realize(env, job, input, running, excluded_this_cycle);
         } catch (const flink::FlinkApiError& e) {
-            env.board.rest_error(job.id.cluster, std::string(rest_error_kind(e.kind)));
+            env.board.rest_error(job.id.cluster, std::string(flink::to_string(e.kind)));
             env.board.rescale(job.id.cluster, "failed");
             report_error(env, job, input, std::string("applying the parallelism failed: ") + e.what());
             result = PassResult::Error;

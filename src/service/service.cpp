@@ -202,9 +202,7 @@ void Service::Impl::discover(ClusterRuntime& cluster, const std::shared_ptr<Clus
         listed = cluster.api->list_jobs();
     } catch (const flink::FlinkApiError& e) {
         board.discovery_finished(name, false);
-        board.rest_error(name, e.kind == flink::FlinkApiError::Kind::NoResponse ? "no_response"
-                               : e.kind == flink::FlinkApiError::Kind::Http   ? "http"
-                                                                              : "malformed");
+        board.rest_error(name, std::string(flink::to_string(e.kind)));
         // Abandon the round for this cluster (algorithm.md §1.1 step 2): nothing processed,
         // nothing cleaned up. Log the change of reachability, not every failed poll.
         log_with(cluster.reachable ? spdlog::level::warn : spdlog::level::debug,
@@ -312,10 +310,14 @@ void Service::Impl::dispatch_pass(const std::shared_ptr<ClusterRuntime>& cluster
                  [this, cluster, job, options = std::move(options), configuration = std::move(configuration),
                   effective_state = std::move(effective_state), dry_run, record_samples] {
                      PassEnvironment env{*cluster->api, *cluster->collector, *store, board, dry_run, record_samples};
+                     // Cleared however the pass ends: a job left "in flight" would never be polled again.
+                     struct InFlight {
+                         std::atomic<bool>& flag;
+                         ~InFlight() { flag = false; }
+                     } in_flight{job->in_flight};
                      const Instant now = wall_now();
                      run_job_pass(env, job->runtime,
                                   PassInput{options, effective_state, now, local_time_of(now), configuration});
-                     job->in_flight = false;
                  });
 }
 

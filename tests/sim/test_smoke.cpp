@@ -18,6 +18,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -311,5 +312,126 @@ TEST_CASE("a scenario error names file, line and key and exits with 2", "[smoke]
     CHECK(err.find("clusters[0].taskmanagers.slot") != std::string::npos);
     CHECK(err.find("did you mean 'slots'") != std::string::npos);
     CHECK(!process.read_line(0.1).has_value());  // nothing on stdout
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("yarn: a line per cluster then per RM; listing, 307 from the standby, proxy like direct, PUT 405",
+          "[smoke][yarn]") {
+    Sim sim({"--scenario", scenario("yarn.yaml"), "--log-requests"}, 5);  // app-a, app-b, app-c, rm1, rm2
+    const int rm1 = sim.ports[3];
+    const int rm2 = sim.ports[4];
+    CHECK(std::set<int>(sim.ports.begin(), sim.ports.end()).size() == 5);
+    const std::string app_a = "application_1716900000000_0001";
+    const std::string app_b = "application_1716900000000_0002";
+
+    const auto apps = get_json(rm1, "/ws/v1/cluster/apps?states=RUNNING&applicationTypes=Apache%20Flink")["apps"]["app"];
+    REQUIRE(apps.size() == 3);  // app-c finishes only at 240 s
+    CHECK(apps[0]["id"] == app_a);
+    CHECK(apps[0]["amRPCAddress"] == "127.0.0.1:" + std::to_string(sim.ports[0]));
+    CHECK(apps[0]["trackingUrl"] == "http://127.0.0.1:" + std::to_string(rm1) + "/proxy/" + app_a + "/");
+    CHECK(get_json(rm1, "/ws/v1/cluster/apps?applicationTags=nothing")["apps"].is_null());
+
+    // HA: the standby answers info itself and redirects the rest (a client must not follow blindly).
+    CHECK(get_json(rm1, "/ws/v1/cluster/info")["clusterInfo"]["haState"] == "ACTIVE");
+    CHECK(get_json(rm2, "/ws/v1/cluster/info")["clusterInfo"]["haState"] == "STANDBY");
+    // The target is sent as written (this httplib client would escape '+' and decodes %-escapes
+    // in header values, so the query uses '+' for the space, as a form-encoding client does).
+    auto standby = client(rm2);
+    standby.set_url_encode(false);
+    const std::string query = "/ws/v1/cluster/apps?states=RUNNING&applicationTypes=Apache+Flink";
+    const auto redirect = standby.Get(query.c_str());
+    REQUIRE(redirect);
+    CHECK(redirect->status == 307);
+    CHECK(redirect->get_header_value("Location") == "http://127.0.0.1:" + std::to_string(rm1) + query);
+    auto follow = client(rm1);
+    follow.set_url_encode(false);
+    const auto followed = follow.Get(query.c_str());  // where the redirect leads
+    REQUIRE(followed);
+    CHECK(json::parse(followed->body)["apps"]["app"].size() == 3);
+
+    // The proxy answers like the cluster itself.
+    CHECK(get_json(rm1, "/proxy/" + app_a + "/config") == get_json(sim.ports[0], "/config"));
+    const auto direct = get_json(sim.ports[0], "/jobs/overview")["jobs"];
+    const auto proxied = get_json(rm1, "/proxy/" + app_a + "/jobs/overview")["jobs"];
+    REQUIRE(proxied.size() == 1);
+    CHECK(proxied[0]["jid"] == direct[0]["jid"]);
+    CHECK(get_json(rm1, "/proxy/" + app_a + "/jobs/ffffffffffffffffffffffffffffffff", 404)["errors"].is_array());
+
+    // PUT: forwarded for app-a, 405 for app-b (proxy_put: reject), accepted directly by app-b.
+    auto active = client(rm1);
+    const std::string a_requirements = "/jobs/" + kJob + "/resource-requirements";
+    const auto current = get_json(rm1, "/proxy/" + app_a + a_requirements);
+    const auto put = active.Put(("/proxy/" + app_a + a_requirements).c_str(), current.dump(), "application/json");
+    REQUIRE(put);
+    CHECK(put->status == 200);
+    CHECK(put->body == "{}");
+    const std::string b_requirements = "/jobs/c11c5c11c5c11c5c11c5c11c5c11c5c1/resource-requirements";
+    const auto b_current = get_json(sim.ports[1], b_requirements);
+    const auto refused = active.Put(("/proxy/" + app_b + b_requirements).c_str(), b_current.dump(), "application/json");
+    REQUIRE(refused);
+    CHECK(refused->status == 405);
+    CHECK(refused->get_header_value("Content-Type").rfind("text/html", 0) == 0);
+    auto b_direct = client(sim.ports[1]);
+    const auto direct_put = b_direct.Put(b_requirements.c_str(), b_current.dump(), "application/json");
+    REQUIRE(direct_put);
+    CHECK(direct_put->status == 200);
+    // The standby's proxy is not to be used.
+    const auto standby_proxy = standby.Get(("/proxy/" + app_a + "/config").c_str());
+    REQUIRE(standby_proxy);
+    CHECK(standby_proxy->status == 503);
+
+    CHECK(sim.process->stop() == 0);
+    // --log-requests: one line per RM request, prefixed with the RM's name.
+    const auto log = sim.process->stderr_text();
+    const auto count = [&](const std::string& prefix) {
+        std::size_t n = 0;
+        for (std::size_t at = log.find(prefix); at != std::string::npos; at = log.find(prefix, at + 1))
+            if (at == 0 || log[at - 1] == '\n') ++n;
+        return n;
+    };
+    CHECK(count("[rm1] GET /ws/v1/cluster/apps?") == 3);
+    CHECK(count("[rm2] GET /ws/v1/cluster/apps?") == 1);
+    CHECK(count("[rm2] GET /ws/v1/cluster/info -> 200") == 1);
+    CHECK(count("[rm1] PUT /proxy/" + app_b + b_requirements + " -> 405") == 1);
+    CHECK(count("[rm1] PUT /proxy/" + app_a + a_requirements + " -> 200") == 1);
+}
+
+TEST_CASE("yarn: an RM down window refuses connections, a failover moves the redirect, a finished app's cluster stops",
+          "[smoke][yarn]") {
+    const auto dir = std::filesystem::temp_directory_path() / ("flink-sim-yarn-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "ha.yaml";
+    std::ofstream(file) << "clusters:\n"
+                           "  - {name: c, flink_version: \"2.1.0\"}\n"
+                           "  - {name: d, flink_version: \"2.1.0\"}\n"
+                           "yarn:\n"
+                           "  resource_managers: [{name: rm1}, {name: rm2}]\n"
+                           "  failovers: [{at: 1s, to: rm2}]\n"
+                           "  down: [{rm: rm1, from: 1s, until: 2s}]\n"
+                           "  applications:\n"
+                           "    - {cluster: c}\n"
+                           "    - {cluster: d, finish: 1s, stop_cluster_on_finish: true}\n";
+    Sim sim({"--scenario", file.string()}, 4);
+    const int rm1 = sim.ports[2];
+    const int rm2 = sim.ports[3];
+    const auto reachable = [](int port) {
+        auto c = client(port);
+        c.set_connection_timeout(1);
+        return static_cast<bool>(c.Get("/ws/v1/cluster/info"));
+    };
+    CHECK(get_json(rm1, "/ws/v1/cluster/info")["clusterInfo"]["haState"] == "ACTIVE");
+    CHECK(eventually(5, [&] { return !reachable(rm1); }));
+    CHECK(get_json(rm2, "/ws/v1/cluster/info")["clusterInfo"]["haState"] == "ACTIVE");
+    CHECK(get_json(rm2, "/ws/v1/cluster/apps/application_1716900000000_0001")["app"]["trackingUrl"] ==
+          "http://127.0.0.1:" + std::to_string(rm2) + "/proxy/application_1716900000000_0001/");
+    CHECK(!reachable(sim.ports[1]));  // d's application finished at 1 s and took its cluster along
+    CHECK(reachable(sim.ports[0]));
+    CHECK(eventually(5, [&] { return reachable(rm1); }));
+    auto c = client(rm1);
+    const auto redirect = c.Get("/ws/v1/cluster/apps");
+    REQUIRE(redirect);
+    CHECK(redirect->status == 307);
+    CHECK(redirect->get_header_value("Location") == "http://127.0.0.1:" + std::to_string(rm2) + "/ws/v1/cluster/apps");
+    CHECK(sim.process->stop() == 0);
     std::filesystem::remove_all(dir);
 }

@@ -21,6 +21,11 @@ void ClusterState::set_bound_port(int port) {
     port_ = port;
 }
 
+int ClusterState::port() const {
+    std::lock_guard lock(mutex_);
+    return port_;
+}
+
 bool ClusterState::down_at(double now_s) const {
     std::lock_guard lock(mutex_);
     return faults_.cluster_down(now_s);

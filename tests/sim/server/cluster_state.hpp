@@ -15,6 +15,7 @@
 #include <limits>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace flinkscaler::sim {
@@ -22,6 +23,7 @@ namespace flinkscaler::sim {
 struct ServedResponse {
     RestResponse response;
     double delay_s = 0;  ///< wall seconds the HTTP layer waits before answering
+    std::vector<std::pair<std::string, std::string>> headers;  ///< extra response headers (Location)
 };
 
 class ClusterState {
@@ -38,6 +40,8 @@ public:
     const std::string& name() const { return name_; }
     const ClusterSettings& settings() const { return settings_; }
     void set_bound_port(int port);
+    /// The port last bound (the scenario port before the first bind).
+    int port() const;
 
     /// Run `f(const Cluster&)` under the lock (tests, diagnostics).
     template <class F>

@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <cstdio>
+#include <utility>
 #include <stdexcept>
 #include <chrono>
 #include <sys/socket.h>
@@ -32,7 +33,15 @@ public:
 };
 
 HttpEndpoint::HttpEndpoint(ClusterState& state, const SimClock& clock, bool log_requests)
-    : state_(state), clock_(clock), log_requests_(log_requests) {}
+    : HttpEndpoint(EndpointHandler{state.name(),
+                                   [&state](const RestRequest& request, const std::string&, double now_s) {
+                                       return state.serve(request, now_s);
+                                   },
+                                   [&state](int port) { state.set_bound_port(port); }},
+                   clock, log_requests) {}
+
+HttpEndpoint::HttpEndpoint(EndpointHandler handler, const SimClock& clock, bool log_requests)
+    : handler_(std::move(handler)), clock_(clock), log_requests_(log_requests) {}
 
 HttpEndpoint::~HttpEndpoint() { stop(); }
 
@@ -58,12 +67,13 @@ void HttpEndpoint::make_server() {
         request.path = req.path;
         request.params.insert(req.params.begin(), req.params.end());
         request.body = req.body;
-        const auto served = state_.serve(request, clock_.now_s());
+        const auto served = handler_.serve(request, req.target, clock_.now_s());
         if (served.delay_s > 0) interrupt_.sleep_for(served.delay_s);
         res.status = served.response.status;
+        for (const auto& [name, value] : served.headers) res.set_header(name, value);
         res.set_content(served.response.body, served.response.content_type.c_str());
         if (log_requests_) {
-            std::fprintf(stderr, "[%s] %s %s -> %d\n", state_.name().c_str(), req.method.c_str(), req.target.c_str(),
+            std::fprintf(stderr, "[%s] %s %s -> %d\n", handler_.name.c_str(), req.method.c_str(), req.target.c_str(),
                          res.status);
         }
     };
@@ -86,7 +96,7 @@ int HttpEndpoint::bind(int port) {
             throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(port));
         port_ = port;
     }
-    state_.set_bound_port(port_);
+    if (handler_.bound) handler_.bound(port_);
     return port_;
 }
 

@@ -1,23 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The HTTP side of one simulated cluster: a cpp-httplib server bound to 127.0.0.1 that hands
-// every request to the ClusterState and applies the delay the faults asked for. It can stop
-// and later listen again on the same port, which is how a cluster_down fault refuses
-// connections.
+// The HTTP side of one simulated cluster (or ResourceManager): a cpp-httplib server bound to
+// 127.0.0.1 that hands every request to the ClusterState (or any other handler) and applies
+// the delay the faults asked for. It can stop and later listen again on the same port, which
+// is how a cluster_down fault (or an RM's down window) refuses connections.
 #pragma once
 
 #include "server/cluster_state.hpp"
 #include "server/interrupt.hpp"
 #include "server/sim_clock.hpp"
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 
 namespace flinkscaler::sim {
 
+/// What an endpoint serves: a name for the request log and the function that answers.
+struct EndpointHandler {
+    std::string name;
+    /// Answer a request at simulated time `now_s`; `target` is the raw path and query.
+    std::function<ServedResponse(const RestRequest& request, const std::string& target, double now_s)> serve;
+    /// Told the port after every bind (may be empty).
+    std::function<void(int port)> bound;
+};
+
 class HttpEndpoint {
 public:
     HttpEndpoint(ClusterState& state, const SimClock& clock, bool log_requests);
+    HttpEndpoint(EndpointHandler handler, const SimClock& clock, bool log_requests);
     ~HttpEndpoint();
     HttpEndpoint(const HttpEndpoint&) = delete;
     HttpEndpoint& operator=(const HttpEndpoint&) = delete;
@@ -43,7 +55,7 @@ private:
     class Server;  // httplib::Server with access to its socket
     void make_server();
 
-    ClusterState& state_;
+    EndpointHandler handler_;
     const SimClock& clock_;
     bool log_requests_;
     Interrupt interrupt_;

@@ -5,12 +5,14 @@
 //
 //   flink-sim --scenario FILE [--port N] [--time-scale X] [--check] [--log-requests]
 //
-// stdout gets exactly one line per cluster, in scenario order, as soon as it is bound:
+// stdout gets exactly one line per cluster, in scenario order, as soon as it is bound, then one
+// line per YARN ResourceManager of the scenario's `yarn` section (if any), in its order:
 //   listening on http://127.0.0.1:PORT
 // Exit codes: 0 after SIGTERM/SIGINT (or a successful --check), 1 when a port cannot be bound,
 // 2 for a usage or scenario error (reported as FILE:LINE:COL: key '...': message).
 #include "server/cluster_state.hpp"
 #include "server/http_endpoint.hpp"
+#include "server/resource_manager.hpp"
 #include "server/scenario.hpp"
 #include "server/sim_clock.hpp"
 
@@ -98,7 +100,12 @@ int main(int argc, char** argv) {
     if (options.check) {
         std::size_t jobs = 0;
         for (const auto& c : scenario.clusters) jobs += c.jobs.size();
-        std::printf("scenario OK: %zu cluster(s), %zu job(s)\n", scenario.clusters.size(), jobs);
+        if (scenario.yarn)
+            std::printf("scenario OK: %zu cluster(s), %zu job(s), %zu resource manager(s), %zu application(s)\n",
+                        scenario.clusters.size(), jobs, scenario.yarn->resource_managers.size(),
+                        scenario.yarn->applications.size());
+        else
+            std::printf("scenario OK: %zu cluster(s), %zu job(s)\n", scenario.clusters.size(), jobs);
         return 0;
     }
 
@@ -114,11 +121,17 @@ int main(int argc, char** argv) {
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count());
     std::vector<std::unique_ptr<ClusterState>> states;
+    std::unique_ptr<ResourceManagers> yarn;
     try {
         for (std::size_t i = 0; i < scenario.clusters.size(); ++i) {
             auto& c = scenario.clusters[i];
             c.spec.start_epoch_ms = start_ms;
             states.push_back(std::make_unique<ClusterState>(c.spec, c.jobs, c.settings, scenario.seed + i));
+        }
+        if (scenario.yarn) {
+            std::vector<ClusterState*> clusters;
+            for (auto& state : states) clusters.push_back(state.get());
+            yarn = std::make_unique<ResourceManagers>(*scenario.yarn, start_ms, std::move(clusters));
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "flink-sim: %s: %s\n", options.scenario.c_str(), e.what());
@@ -126,6 +139,11 @@ int main(int argc, char** argv) {
     }
 
     const SimClock clock(options.time_scale.value_or(scenario.time_scale));
+    // A cluster refuses connections during its cluster_down faults and, with
+    // stop_cluster_on_finish, once its YARN application has finished.
+    const auto cluster_down = [&](std::size_t i, double now) {
+        return states[i]->down_at(now) || (yarn && yarn->cluster_stopped(i, now));
+    };
     std::vector<std::unique_ptr<HttpEndpoint>> endpoints;
     std::vector<int> ports;
     for (std::size_t i = 0; i < states.size(); ++i) {
@@ -138,39 +156,68 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "flink-sim: cluster '%s': %s\n", states[i]->name().c_str(), e.what());
             return 1;
         }
-        if (states[i]->down_at(0.0)) endpoint->stop();  // refuse from the start
+        if (cluster_down(i, 0.0)) endpoint->stop();  // refuse from the start
         else endpoint->start();
         std::printf("listening on http://127.0.0.1:%d\n", ports.back());
         std::fflush(stdout);
         endpoints.push_back(std::move(endpoint));
     }
 
+    // One endpoint per ResourceManager, after the clusters (their ports are in the app list).
+    std::vector<std::unique_ptr<HttpEndpoint>> rm_endpoints;
+    std::vector<int> rm_ports;
+    for (std::size_t r = 0; yarn && r < yarn->count(); ++r) {
+        EndpointHandler handler{
+            yarn->rm(r).name,
+            [&yarn, r](const RestRequest& request, const std::string& target, double now_s) {
+                return yarn->serve(r, request, target, now_s);
+            },
+            [&yarn, r](int port) { yarn->set_port(r, port); }};
+        auto endpoint = std::make_unique<HttpEndpoint>(std::move(handler), clock, options.log_requests);
+        try {
+            rm_ports.push_back(endpoint->bind(yarn->rm(r).port));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "flink-sim: resource manager '%s': %s\n", yarn->rm(r).name.c_str(), e.what());
+            return 1;
+        }
+        if (yarn->down_at(r, 0.0)) endpoint->stop();
+        else endpoint->start();
+        std::printf("listening on http://127.0.0.1:%d\n", rm_ports.back());
+        std::fflush(stdout);
+        rm_endpoints.push_back(std::move(endpoint));
+    }
+
     // The supervisor keeps the models moving without requests (so timed faults happen on time)
-    // and opens and closes the listening sockets for cluster_down windows.
+    // and opens and closes the listening sockets for cluster_down windows and RM down windows.
     std::atomic<bool> stopping{false};
     std::thread supervisor([&] {
-        std::vector<bool> rebind_failing(states.size(), false);  // report a failing rebind once
+        // Report a failing rebind once per endpoint: clusters first, then the RMs.
+        std::vector<bool> rebind_failing(states.size() + rm_endpoints.size(), false);
+        const auto follow = [&](HttpEndpoint& endpoint, bool down, int port, std::size_t slot, const char* what,
+                                const std::string& name) {
+            if (down && endpoint.serving()) {
+                endpoint.stop();
+            } else if (!down && !endpoint.serving()) {
+                try {
+                    endpoint.bind(port);
+                    endpoint.start();
+                    rebind_failing[slot] = false;
+                } catch (const std::exception& e) {
+                    if (!rebind_failing[slot])
+                        std::fprintf(stderr, "flink-sim: %s '%s': %s (retrying)\n", what, name.c_str(), e.what());
+                    rebind_failing[slot] = true;
+                }
+            }
+        };
         while (!stopping) {
             const double now = clock.now_s();
             for (std::size_t i = 0; i < states.size(); ++i) {
                 states[i]->advance_to(now);
-                const bool down = states[i]->down_at(now);
-                auto& endpoint = *endpoints[i];
-                if (down && endpoint.serving()) {
-                    endpoint.stop();
-                } else if (!down && !endpoint.serving()) {
-                    try {
-                        endpoint.bind(ports[i]);
-                        endpoint.start();
-                        rebind_failing[i] = false;
-                    } catch (const std::exception& e) {
-                        if (!rebind_failing[i])
-                            std::fprintf(stderr, "flink-sim: cluster '%s': %s (retrying)\n", states[i]->name().c_str(),
-                                         e.what());
-                        rebind_failing[i] = true;
-                    }
-                }
+                follow(*endpoints[i], cluster_down(i, now), ports[i], i, "cluster", states[i]->name());
             }
+            for (std::size_t r = 0; r < rm_endpoints.size(); ++r)
+                follow(*rm_endpoints[r], yarn->down_at(r, now), rm_ports[r], states.size() + r, "resource manager",
+                       yarn->rm(r).name);
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
     });
@@ -180,7 +227,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "flink-sim: %s, stopping\n", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     stopping = true;
     supervisor.join();
+    for (auto& endpoint : rm_endpoints) endpoint->request_stop();
     for (auto& endpoint : endpoints) endpoint->request_stop();
+    for (auto& endpoint : rm_endpoints) endpoint->wait_stopped();
     for (auto& endpoint : endpoints) endpoint->wait_stopped();
     return 0;
 }

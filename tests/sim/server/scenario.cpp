@@ -338,7 +338,17 @@ Scenario parse_scenario(const std::string& text, const std::string& file_name, c
     }
     const YamlField top(root, "", &ctx.file);
     if (!root.IsMap()) throw ScenarioError(file_name, 1, 1, "", "a scenario is a mapping with a 'clusters' list");
-    top.expect_map({"time_scale", "step", "start_time", "seed", "clusters"});
+    top.expect_map({"time_scale", "step", "start_time", "seed", "clusters", "yarn"});
+    // yaml-cpp keeps duplicate keys and finds the first: a second yarn section would be ignored.
+    bool yarn_seen = false;
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        if (it->first.Scalar() != "yarn") continue;
+        if (yarn_seen) {
+            const auto m = it->first.Mark();
+            throw ScenarioError(file_name, m.line + 1, m.column + 1, "yarn", "only one yarn section is allowed");
+        }
+        yarn_seen = true;
+    }
     Scenario s;
     if (auto x = top.get("time_scale")) s.time_scale = x->as_number(1e-6, 1e6);
     double step_s = 1.0;
@@ -358,6 +368,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file_name, c
         s.clusters.push_back(std::move(c));
     }
     if (s.clusters.empty()) clusters.fail("needs at least one cluster");
+    if (auto x = top.get("yarn")) s.yarn = parse_yarn_section(*x, s.clusters);
     return s;
 }
 

@@ -8,6 +8,7 @@
 #include "model/cluster_spec.hpp"
 #include "server/cluster_settings.hpp"
 #include "server/yaml_field.hpp"
+#include "server/yarn_spec.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -27,11 +28,15 @@ struct Scenario {
     std::optional<std::int64_t> start_epoch_ms; ///< unset: wall clock when the simulator starts
     std::uint64_t seed = 1;
     std::vector<ClusterScenario> clusters;
+    std::optional<YarnSpec> yarn;  ///< the optional `yarn:` section (ResourceManagers, applications)
 };
 
 /// Read and validate a scenario file. Trace files are read relative to its directory.
 Scenario load_scenario(const std::string& path);
 /// Same from text (`file_name` is used in messages, `base_dir` for trace files).
 Scenario parse_scenario(const std::string& text, const std::string& file_name, const std::string& base_dir);
+
+/// The `yarn:` section, validated against the clusters read before it (scenario_yarn.cpp).
+YarnSpec parse_yarn_section(const YamlField& section, const std::vector<ClusterScenario>& clusters);
 
 }  // namespace flinkscaler::sim

@@ -143,6 +143,7 @@ Response Connection::send_once(const std::string& method, const std::string& pat
             [&](const httplib::Response& head) {
                 response.status = head.status;
                 response.content_type = head.get_header_value("Content-Type");
+                response.location = head.get_header_value("Location");
                 return true;
             },
             [&](const char* data, std::size_t length) {
@@ -158,6 +159,7 @@ Response Connection::send_once(const std::string& method, const std::string& pat
         if (result) {
             response.status = result->status;
             response.content_type = result->get_header_value("Content-Type");
+            response.location = result->get_header_value("Location");
             response.body = result->body.substr(0, settings_.max_response_bytes);
         }
     }

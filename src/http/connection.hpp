@@ -58,6 +58,7 @@ struct Response {
     int status = 0;
     std::string body;
     std::string content_type;
+    std::string location;  ///< the Location header (a standby RM's redirect); empty when absent
     bool ok() const { return status >= 200 && status < 300; }
 };
 

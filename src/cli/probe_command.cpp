@@ -85,6 +85,12 @@ int run_probe(const ProbeArgs& args) {
             std::cout << "\n";
             try {
                 print_job(*api, collector, job);
+            } catch (const flink::MetricNotFound& e) {
+                // Usual for a few seconds after a (re)start: Flink's metric fetcher has not
+                // published the new tasks' metrics yet. Not a problem of the cluster.
+                std::cout << "  not ready: " << e.what() << " (RUNNING since " << format_instant(e.running_since)
+                          << "; Flink publishes task metrics some seconds after that, probe again)\n";
+                ++failures;
             } catch (const std::exception& e) {  // one bad job must not hide the others
                 std::cout << "  error: " << e.what() << "\n";
                 ++failures;

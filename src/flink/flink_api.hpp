@@ -56,7 +56,11 @@ public:
     virtual void set_resource_requirements(const std::string& job, const ResourceRequirements& requirements) = 0;
 };
 
-/// FlinkApi over the REST API of one JobManager. `cluster` names it in every error.
-std::unique_ptr<FlinkApi> make_rest_flink_api(std::string cluster, std::shared_ptr<http::Connection> connection);
+/// FlinkApi over the REST API of one JobManager. `cluster` names it in every error. The PUT of
+/// resource requirements goes to `rescale_connection` when one is given: a YARN ResourceManager's
+/// web proxy may refuse methods other than GET (flink-rest.md §6.2), so reads can go through it
+/// while the rescale goes straight to the JobManager.
+std::unique_ptr<FlinkApi> make_rest_flink_api(std::string cluster, std::shared_ptr<http::Connection> connection,
+                                              std::shared_ptr<http::Connection> rescale_connection = nullptr);
 
 }  // namespace flinkscaler::flink

@@ -27,8 +27,11 @@ std::string shorten(const std::string& text, std::size_t limit = 300) {
 
 class RestFlinkApi final : public FlinkApi {
 public:
-    RestFlinkApi(std::string cluster, std::shared_ptr<http::Connection> connection)
-        : cluster_(std::move(cluster)), connection_(std::move(connection)) {}
+    RestFlinkApi(std::string cluster, std::shared_ptr<http::Connection> connection,
+                 std::shared_ptr<http::Connection> rescale_connection)
+        : cluster_(std::move(cluster)),
+          connection_(std::move(connection)),
+          rescale_connection_(rescale_connection ? std::move(rescale_connection) : connection_) {}
 
     DashboardConfig dashboard_config() override { return read("/config", parse_dashboard_config); }
     ClusterOverview overview() override { return read("/overview", parse_cluster_overview); }
@@ -66,7 +69,7 @@ public:
         const std::string path = "/jobs/" + job + "/resource-requirements";
         http::Response response;
         try {
-            response = connection_->put(path, resource_requirements_body(requirements));
+            response = rescale_connection_->put(path, resource_requirements_body(requirements));
         } catch (const http::RequestError& e) {
             throw FlinkApiError(FlinkApiError::Kind::NoResponse, 0, context("PUT", path) + e.what());
         }
@@ -95,6 +98,9 @@ private:
                 message = text == std::string::npos ? std::string() : message.substr(text);
             }
             detail = shorten(message);
+        } else if (response.status == 405 && std::string_view(method) != "GET") {
+            detail = "method not allowed by a proxy in between (a YARN ResourceManager's web proxy refuses " +
+                     std::string(method) + " on some Hadoop versions: use flink-access: auto or direct)";
         } else if (response.content_type.find("text/html") != std::string::npos) {
             detail = "an HTML page instead of a Flink error (a proxy in between?)";
         } else {
@@ -135,12 +141,14 @@ private:
 
     std::string cluster_;
     std::shared_ptr<http::Connection> connection_;
+    std::shared_ptr<http::Connection> rescale_connection_;
 };
 
 }  // namespace
 
-std::unique_ptr<FlinkApi> make_rest_flink_api(std::string cluster, std::shared_ptr<http::Connection> connection) {
-    return std::make_unique<RestFlinkApi>(std::move(cluster), std::move(connection));
+std::unique_ptr<FlinkApi> make_rest_flink_api(std::string cluster, std::shared_ptr<http::Connection> connection,
+                                              std::shared_ptr<http::Connection> rescale_connection) {
+    return std::make_unique<RestFlinkApi>(std::move(cluster), std::move(connection), std::move(rescale_connection));
 }
 
 }  // namespace flinkscaler::flink

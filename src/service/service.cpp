@@ -3,6 +3,7 @@
 
 #include "connection.hpp"
 #include "job_pass.hpp"
+#include "resource_manager.hpp"
 #include "logging.hpp"
 #include "state_store.hpp"
 #include "status_board.hpp"
@@ -43,16 +44,21 @@ struct TrackedJob {
     std::atomic<bool> in_flight{false};
 };
 
-// Everything the service holds for one configured cluster. Replaced as a whole when its
-// connection settings change on reload; in-flight tasks keep the old one alive.
+// Everything the service holds for one JobManager: a configured cluster, or one application of
+// a YARN cluster. Replaced as a whole when its connection settings change (reload, a YARN
+// application whose JobManager moved); in-flight tasks keep the old one alive.
 struct ClusterRuntime {
-    explicit ClusterRuntime(ClusterConfig cfg)
+    explicit ClusterRuntime(ClusterConfig cfg, std::optional<http::ConnectionSettings> rescale = std::nullopt)
         : config(std::move(cfg)),
+          rescale_settings(std::move(rescale)),
           connection(std::make_shared<http::Connection>(config.connection)),
-          api(flink::make_rest_flink_api(config.name, connection)),
+          api(flink::make_rest_flink_api(
+              config.name, connection,
+              rescale_settings ? std::make_shared<http::Connection>(*rescale_settings) : nullptr)),
           collector(std::make_unique<flink::MetricCollector>(*api)) {}
 
     ClusterConfig config;  ///< options may change on reload (guarded by jobs_mutex)
+    std::optional<http::ConnectionSettings> rescale_settings;  ///< where PUTs go when not `connection`
     std::shared_ptr<http::Connection> connection;
     std::unique_ptr<flink::FlinkApi> api;
     std::unique_ptr<flink::MetricCollector> collector;
@@ -63,6 +69,52 @@ struct ClusterRuntime {
     std::mutex jobs_mutex;
     std::map<std::string, std::shared_ptr<TrackedJob>> jobs;  ///< by job id
 };
+
+// One `kind: yarn` cluster: its ResourceManagers and a ClusterRuntime per running Flink
+// application they list (by application id).
+struct YarnRuntime {
+    explicit YarnRuntime(ClusterConfig cfg)
+        : config(std::move(cfg)), resource_managers(config.name, resource_manager_settings(config)) {}
+
+    static std::vector<http::ConnectionSettings> resource_manager_settings(const ClusterConfig& cfg) {
+        std::vector<http::ConnectionSettings> out;
+        for (const auto& url : cfg.yarn->resource_managers) {
+            auto settings = cfg.connection;
+            settings.base_url = url;
+            // With a standby to fail over to, retrying a dead RM only delays the one that answers.
+            if (cfg.yarn->resource_managers.size() > 1) settings.max_retries = 0;
+            out.push_back(std::move(settings));
+        }
+        return out;
+    }
+
+    ClusterConfig config;  ///< filters may change on reload (guarded by applications_mutex)
+    yarn::ResourceManagerClient resource_managers;
+
+    std::atomic<bool> listing_running{false};
+    std::atomic<bool> first_listing_done{false};
+    bool reachable = true;  ///< result of the last listing; only the listing task touches it
+    std::mutex applications_mutex;
+    std::map<std::string, std::shared_ptr<ClusterRuntime>> applications;  ///< by application id
+    std::set<std::string> unreachable_applications;  ///< warned about once (no usable address)
+};
+
+bool same_yarn(const ClusterConfig& a, const ClusterConfig& b) {
+    return a.yarn && b.yarn && same_connection(a.connection, b.connection) &&
+           a.yarn->resource_managers == b.yarn->resource_managers && a.yarn->flink_access == b.yarn->flink_access &&
+           a.yarn->direct_scheme == b.yarn->direct_scheme;
+}
+
+// The connection settings of one YARN application's JobManager for a base URL of `endpoint`.
+// Credentials are the ResourceManager's: they go through its web proxy, never to a NodeManager
+// host directly (Flink's own REST has no authentication).
+http::ConnectionSettings application_connection(const ClusterConfig& yarn_cluster, const std::string& base_url,
+                                                const std::string& direct_url) {
+    auto settings = yarn_cluster.connection;
+    settings.base_url = base_url;
+    if (base_url == direct_url) settings.auth = {};
+    return settings;
+}
 
 nlohmann::json cluster_fields(const std::string& cluster) { return {{"cluster", cluster}}; }
 
@@ -93,12 +145,49 @@ struct Service::Impl {
     SystemdNotifier notifier;
     std::unique_ptr<store::StateStore> store;
     std::unique_ptr<WorkerPool> pool;
-    mutable std::mutex clusters_mutex;  ///< guards `clusters` (replaced on reload, read by housekeeping)
-    std::map<std::string, std::shared_ptr<ClusterRuntime>> clusters;
+    /// Guards `clusters` and `yarn_clusters` (replaced on reload, read by housekeeping). Taken
+    /// before a YarnRuntime's applications_mutex, never after.
+    mutable std::mutex clusters_mutex;
+    std::map<std::string, std::shared_ptr<ClusterRuntime>> clusters;  ///< configured JobManagers
+    std::map<std::string, std::shared_ptr<YarnRuntime>> yarn_clusters;
 
     std::map<std::string, std::shared_ptr<ClusterRuntime>> clusters_snapshot() const {
         std::lock_guard lock(clusters_mutex);
         return clusters;
+    }
+    std::map<std::string, std::shared_ptr<YarnRuntime>> yarn_snapshot() const {
+        std::lock_guard lock(clusters_mutex);
+        return yarn_clusters;
+    }
+    /// Every JobManager: the configured ones and every YARN application's.
+    std::vector<std::shared_ptr<ClusterRuntime>> all_job_managers() const {
+        std::lock_guard lock(clusters_mutex);
+        std::vector<std::shared_ptr<ClusterRuntime>> out;
+        for (const auto& [name, cluster] : clusters) out.push_back(cluster);
+        for (const auto& [name, yarn] : yarn_clusters) {
+            std::lock_guard apps_lock(yarn->applications_mutex);
+            for (const auto& [id, app] : yarn->applications) out.push_back(app);
+        }
+        return out;
+    }
+    /// The board's cluster list: configured clusters, YARN clusters and their applications.
+    void publish_cluster_names() {
+        std::vector<std::string> names;
+        {
+            std::lock_guard lock(clusters_mutex);
+            for (const auto& [name, cluster] : clusters) names.push_back(name);
+            for (const auto& [name, yarn] : yarn_clusters) {
+                names.push_back(name);
+                std::lock_guard apps_lock(yarn->applications_mutex);
+                for (const auto& [id, app] : yarn->applications) names.push_back(app->config.name);
+            }
+        }
+        board.retain_clusters(names);
+    }
+    void drop_jobs(ClusterRuntime& runtime) {
+        std::lock_guard lock(runtime.jobs_mutex);
+        for (const auto& [id, job] : runtime.jobs) board.remove_job(job->runtime.id.key);
+        runtime.jobs.clear();
     }
     static std::set<std::string> cluster_keys(ClusterRuntime& cluster) {
         std::set<std::string> keys;
@@ -118,6 +207,8 @@ struct Service::Impl {
     void run();
     void build_clusters(const ServiceConfig& cfg);
     void dispatch_discovery(const std::shared_ptr<ClusterRuntime>& cluster, std::shared_ptr<const ServiceConfig> cfg);
+    void dispatch_yarn_listing(const std::shared_ptr<YarnRuntime>& yarn, std::shared_ptr<const ServiceConfig> cfg);
+    void list_applications(YarnRuntime& yarn, const std::shared_ptr<const ServiceConfig>& cfg);
     void discover(ClusterRuntime& cluster, const std::shared_ptr<ClusterRuntime>& self, const ServiceConfig& cfg);
     void dispatch_pass(const std::shared_ptr<ClusterRuntime>& cluster, const std::shared_ptr<TrackedJob>& job,
                        AutoscalerOptions options, Configuration configuration, std::string effective_state,
@@ -129,31 +220,46 @@ struct Service::Impl {
 };
 
 void Service::Impl::build_clusters(const ServiceConfig& cfg) {
-    std::lock_guard clusters_lock(clusters_mutex);
-    std::map<std::string, std::shared_ptr<ClusterRuntime>> next;
-    for (const auto& cluster_config : cfg.clusters) {
-        if (!cluster_config.enabled) continue;
-        auto existing = clusters.find(cluster_config.name);
-        if (existing != clusters.end() && same_connection(existing->second->config.connection, cluster_config.connection)) {
-            std::lock_guard lock(existing->second->jobs_mutex);
-            existing->second->config = cluster_config;
-            next[cluster_config.name] = existing->second;
-        } else {
-            next[cluster_config.name] = std::make_shared<ClusterRuntime>(cluster_config);
+    {
+        std::lock_guard clusters_lock(clusters_mutex);
+        std::map<std::string, std::shared_ptr<ClusterRuntime>> next;
+        std::map<std::string, std::shared_ptr<YarnRuntime>> next_yarn;
+        for (const auto& cluster_config : cfg.clusters) {
+            if (!cluster_config.enabled) continue;
+            if (cluster_config.yarn) {
+                auto existing = yarn_clusters.find(cluster_config.name);
+                if (existing != yarn_clusters.end() && same_yarn(existing->second->config, cluster_config)) {
+                    std::lock_guard lock(existing->second->applications_mutex);
+                    existing->second->config = cluster_config;
+                    next_yarn[cluster_config.name] = existing->second;
+                } else {
+                    next_yarn[cluster_config.name] = std::make_shared<YarnRuntime>(cluster_config);
+                }
+                continue;
+            }
+            auto existing = clusters.find(cluster_config.name);
+            if (existing != clusters.end() && same_connection(existing->second->config.connection, cluster_config.connection)) {
+                std::lock_guard lock(existing->second->jobs_mutex);
+                existing->second->config = cluster_config;
+                next[cluster_config.name] = existing->second;
+            } else {
+                next[cluster_config.name] = std::make_shared<ClusterRuntime>(cluster_config);
+            }
         }
+        // Jobs of clusters that went away (or were rebuilt) leave the board; their state stays in
+        // the store until the retention removes it.
+        for (auto& [name, runtime] : clusters)
+            if (!next.count(name) || next[name] != runtime) drop_jobs(*runtime);
+        for (auto& [name, yarn] : yarn_clusters) {
+            if (next_yarn.count(name) && next_yarn[name] == yarn) continue;
+            std::lock_guard lock(yarn->applications_mutex);
+            for (auto& [id, app] : yarn->applications) drop_jobs(*app);
+            yarn->applications.clear();
+        }
+        clusters = std::move(next);
+        yarn_clusters = std::move(next_yarn);
     }
-    // Jobs of clusters that went away (or were rebuilt) leave the board; their state stays in
-    // the store until the retention removes it.
-    for (auto& [name, runtime] : clusters) {
-        if (next.count(name) && next[name] == runtime) continue;
-        std::lock_guard lock(runtime->jobs_mutex);
-        for (const auto& [id, job] : runtime->jobs) board.remove_job(job->runtime.id.key);
-        runtime->jobs.clear();
-    }
-    clusters = std::move(next);
-    std::vector<std::string> names;
-    for (const auto& [name, runtime] : clusters) names.push_back(name);
-    board.retain_clusters(names);
+    publish_cluster_names();
 }
 
 void Service::Impl::first_discovery_done() {
@@ -182,6 +288,124 @@ void Service::Impl::dispatch_discovery(const std::shared_ptr<ClusterRuntime>& cl
                      cluster->discovery_running = false;
                      if (!cluster->first_discovery_done.exchange(true)) first_discovery_done();
                  });
+}
+
+void Service::Impl::dispatch_yarn_listing(const std::shared_ptr<YarnRuntime>& yarn,
+                                          std::shared_ptr<const ServiceConfig> cfg) {
+    bool expected = false;
+    if (!yarn->listing_running.compare_exchange_strong(expected, true)) {
+        board.poll_overrun();
+        return;
+    }
+    pool->submit(yarn->config.name, 1, [this, yarn, cfg = std::move(cfg)] {
+        try {
+            list_applications(*yarn, cfg);
+        } catch (const std::exception& e) {
+            log_with(spdlog::level::err, "YARN discovery failed: " + std::string(e.what()),
+                     cluster_fields(yarn->config.name));
+        }
+        yarn->listing_running = false;
+        if (!yarn->first_listing_done.exchange(true)) first_discovery_done();
+    });
+}
+
+// One apps query per round, whatever the number of applications (issue 6: keep the RM's load
+// low); then every application's JobManager is discovered like a configured cluster.
+void Service::Impl::list_applications(YarnRuntime& yarn, const std::shared_ptr<const ServiceConfig>& cfg) {
+    const std::string& name = yarn.config.name;
+    ClusterConfig yarn_config;
+    {
+        std::lock_guard lock(yarn.applications_mutex);
+        yarn_config = yarn.config;
+    }
+    const auto& settings = *yarn_config.yarn;
+    std::vector<yarn::Application> listed;
+    try {
+        listed = yarn.resource_managers.running_applications(settings.applications);
+    } catch (const std::exception& e) {
+        board.discovery_finished(name, false);
+        board.rest_error(name, "no_response");
+        // Like an unreachable JobManager: nothing is dropped while the RM cannot be asked. The
+        // known applications are still served when their JobManagers are reached directly: an RM
+        // outage (or failover) does not stop their autoscaling.
+        log_with(yarn.reachable ? spdlog::level::warn : spdlog::level::debug,
+                 "cannot list YARN applications: " + std::string(e.what()), cluster_fields(name));
+        yarn.reachable = false;
+        if (settings.flink_access == yarn::FlinkAccess::Direct) {
+            std::vector<std::shared_ptr<ClusterRuntime>> known;
+            {
+                std::lock_guard lock(yarn.applications_mutex);
+                for (const auto& [id, app] : yarn.applications) known.push_back(app);
+            }
+            for (const auto& app : known) dispatch_discovery(app, cfg);
+        }
+        return;
+    }
+    if (!yarn.reachable) log_with(spdlog::level::info, "ResourceManager reachable again", cluster_fields(name));
+    yarn.reachable = true;
+    board.discovery_finished(name, true);
+    const std::string active_rm = yarn.resource_managers.active_url();
+
+    std::vector<std::shared_ptr<ClusterRuntime>> to_discover;
+    {
+        std::lock_guard lock(yarn.applications_mutex);
+        std::set<std::string> seen;
+        for (const auto& app : listed) {
+            if (settings.name_glob && !glob_match(*settings.name_glob, app.name)) continue;
+            seen.insert(app.id);
+            const std::string app_cluster = application_cluster_name(name, app.id);
+            yarn::FlinkEndpoint endpoint;
+            try {
+                endpoint = yarn::flink_endpoint(app, settings.flink_access, active_rm, settings.direct_scheme);
+            } catch (const std::exception& e) {
+                // Typically an application whose JobManager has not registered its address yet.
+                if (yarn.unreachable_applications.insert(app.id).second)
+                    log_with(spdlog::level::warn, "cannot reach the JobManager of a YARN application: " +
+                                                      std::string(e.what()),
+                             {{"cluster", app_cluster}, {"application_name", app.name}});
+                continue;
+            }
+            yarn.unreachable_applications.erase(app.id);
+            const std::string direct_url = settings.direct_scheme + "://" + app.am_rpc_address;
+            ClusterConfig app_config = yarn_config;
+            app_config.name = app_cluster;
+            app_config.yarn.reset();
+            app_config.connection = application_connection(yarn_config, endpoint.read_url, direct_url);
+            std::optional<http::ConnectionSettings> rescale;
+            if (endpoint.rescale_url != endpoint.read_url)
+                rescale = application_connection(yarn_config, endpoint.rescale_url, direct_url);
+
+            auto& runtime = yarn.applications[app.id];
+            const bool moved = runtime && (!same_connection(runtime->config.connection, app_config.connection) ||
+                                           runtime->rescale_settings.has_value() != rescale.has_value() ||
+                                           (rescale && !same_connection(*runtime->rescale_settings, *rescale)));
+            if (!runtime || moved) {
+                // A new attempt of the application (or a failed-over RM) changes the address; the
+                // job keys stay, so a job whose id is unchanged keeps its history.
+                if (runtime) drop_jobs(*runtime);
+                runtime = std::make_shared<ClusterRuntime>(app_config, rescale);
+                runtime->first_discovery_done = true;  // readiness counts the YARN cluster, not its applications
+                log_with(spdlog::level::info, moved ? "the JobManager of a YARN application moved" : "discovered YARN application",
+                         {{"cluster", app_cluster}, {"application_name", app.name}, {"queue", app.queue},
+                          {"user", app.user}, {"flink_rest", endpoint.read_url}, {"rescale_via", endpoint.rescale_url}});
+            }
+            to_discover.push_back(runtime);
+        }
+        for (auto it = yarn.applications.begin(); it != yarn.applications.end();) {
+            if (seen.count(it->first)) {
+                ++it;
+                continue;
+            }
+            log_with(spdlog::level::info, "YARN application is no longer running; its jobs' state is kept for the retention period",
+                     {{"cluster", it->second->config.name}});
+            drop_jobs(*it->second);
+            it = yarn.applications.erase(it);
+        }
+        for (auto it = yarn.unreachable_applications.begin(); it != yarn.unreachable_applications.end();)
+            it = seen.count(*it) ? std::next(it) : yarn.unreachable_applications.erase(it);
+    }
+    publish_cluster_names();
+    for (const auto& runtime : to_discover) dispatch_discovery(runtime, cfg);
 }
 
 void Service::Impl::forget_job(ClusterRuntime& cluster, const std::string& job_id, const std::string& why) {
@@ -328,8 +552,7 @@ void Service::Impl::housekeeping(std::shared_ptr<const ServiceConfig> cfg) {
         try {
             const Instant now = wall_now();
             std::set<std::string> tracked;
-            for (auto& [name, cluster] : clusters_snapshot())
-                tracked.merge(cluster_keys(*cluster));
+            for (const auto& cluster : all_job_managers()) tracked.merge(cluster_keys(*cluster));
             std::size_t removed = 0;
             for (const auto& [key, last_update] : store->last_updates()) {
                 if (tracked.count(key) || last_update >= now - cfg->service.job_retention) continue;
@@ -404,10 +627,12 @@ void Service::Impl::run() {
 
     pool = std::make_unique<WorkerPool>(settings.workers);
     build_clusters(*config);
-    first_round_pending = static_cast<int>(std::max<std::size_t>(1, clusters.size()));
-    if (clusters.empty()) first_discovery_done();
+    const auto configured = clusters.size() + yarn_clusters.size();
+    first_round_pending = static_cast<int>(std::max<std::size_t>(1, configured));
+    if (configured == 0) first_discovery_done();
     log_with(spdlog::level::info, "flinkscaler " + version + " started",
-             {{"clusters", clusters.size()}, {"poll_interval", format_duration(settings.poll_interval)},
+             {{"clusters", clusters.size()}, {"yarn_clusters", yarn_clusters.size()},
+              {"poll_interval", format_duration(settings.poll_interval)},
               {"workers", settings.workers}, {"dry_run", settings.dry_run}});
 
     const auto housekeeping_every = std::chrono::seconds(60);
@@ -433,6 +658,7 @@ void Service::Impl::run() {
         next_poll += config->service.poll_interval;
         if (next_poll < SteadyClock::now()) next_poll = SteadyClock::now() + config->service.poll_interval;
         for (auto& [name, cluster] : clusters_snapshot()) dispatch_discovery(cluster, config);
+        for (auto& [name, yarn] : yarn_snapshot()) dispatch_yarn_listing(yarn, config);
         if (SteadyClock::now() >= next_housekeeping) {
             next_housekeeping = SteadyClock::now() + housekeeping_every;
             housekeeping(config);

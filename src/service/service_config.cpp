@@ -250,9 +250,17 @@ bool glob_match(const std::string& pattern, const std::string& text) {
 
 // ---- ServiceConfig --------------------------------------------------------------------------------
 
+std::string application_cluster_name(const std::string& yarn_cluster, const std::string& application_id) {
+    return yarn_cluster + "/" + application_id;
+}
+
+std::string configured_cluster_name(const std::string& cluster_name) {
+    return cluster_name.substr(0, cluster_name.find('/'));
+}
+
 bool JobOverride::matches(const std::string& cluster_name, const std::string& job_id,
                           const std::string& job_name) const {
-    if (cluster && *cluster != cluster_name) return false;
+    if (cluster && *cluster != configured_cluster_name(cluster_name)) return false;
     if (id && *id != to_lower(job_id)) return false;
     if (name_glob && !glob_match(*name_glob, job_name)) return false;
     return true;
@@ -268,7 +276,7 @@ Configuration ServiceConfig::job_configuration(const std::string& cluster, const
                                                const std::string& job_name,
                                                const Configuration& job_flink_configuration) const {
     Configuration conf = defaults;
-    if (const auto* c = find_cluster(cluster)) overlay(conf, c->options);
+    if (const auto* c = find_cluster(configured_cluster_name(cluster))) overlay(conf, c->options);
     for (const auto& job : jobs)
         if (job.matches(cluster, job_id, job_name)) overlay(conf, job.options);
     overlay(conf, autoscaler_relevant(job_flink_configuration));
@@ -422,7 +430,8 @@ private:
             node.problem("expected a cluster (a mapping with name and url), got no value");
             return level;
         }
-        if (!node.expect_map({"name", "url", "enabled", "max-concurrent-requests", "connect-timeout",
+        if (!node.expect_map({"name", "kind", "url", "resource-managers", "flink-access", "direct-scheme",
+                              "applications", "enabled", "max-concurrent-requests", "connect-timeout",
                               "request-timeout", "tls", "auth", "options"},
                              false))
             return level;
@@ -447,11 +456,23 @@ private:
             }
         }
         bool https = false;
-        if (const auto url = node.required("url")) {
-            if (const auto text = url->text()) {
-                if (const auto problem = url_problem(*text); !problem.empty()) url->problem(problem);
-                connection.base_url = *text;
-                https = text->starts_with("https://");
+        const auto kind_node = node.get("kind");
+        const auto kind = kind_node ? kind_node->one_of({"flink", "yarn"}) : std::optional<std::string>("flink");
+        if (kind == "yarn") {
+            if (const auto url = node.get("url"))
+                url->problem("a yarn cluster names its resource-managers, not a JobManager url (each Flink "
+                             "application's JobManager is found through them)");
+            cluster.yarn = read_yarn(node, https);
+        } else {
+            if (kind == "flink")
+                for (const std::string_view key : {"resource-managers", "flink-access", "direct-scheme", "applications"})
+                    if (const auto misplaced = node.get(key)) misplaced->problem("only for kind: yarn");
+            if (const auto url = node.required("url")) {
+                if (const auto text = url->text()) {
+                    if (const auto problem = url_problem(*text); !problem.empty()) url->problem(problem);
+                    connection.base_url = *text;
+                    https = text->starts_with("https://");
+                }
             }
         }
         set(node.get("enabled"), cluster.enabled, [](const Node& n) { return n.boolean(); });
@@ -468,6 +489,58 @@ private:
         level.cluster = cluster.name;
         config_.clusters.push_back(std::move(cluster));
         return level;
+    }
+
+    YarnSettings read_yarn(const Node& node, bool& https) {
+        YarnSettings yarn;
+        if (const auto rms = node.required("resource-managers")) {
+            if (const auto items = rms->items(false)) {
+                if (items->empty()) rms->problem("at least one ResourceManager web address is needed");
+                for (const auto& item : *items) {
+                    const auto text = item.text();
+                    if (!text) continue;
+                    if (const auto problem = url_problem(*text); !problem.empty()) item.problem(problem);
+                    if (std::find(yarn.resource_managers.begin(), yarn.resource_managers.end(), *text) !=
+                        yarn.resource_managers.end())
+                        item.problem("listed twice");
+                    https = https || text->starts_with("https://");
+                    yarn.resource_managers.push_back(*text);
+                }
+            }
+        }
+        if (const auto access = node.get("flink-access"))
+            if (const auto text = access->one_of({"auto", "proxy", "direct"}))
+                yarn.flink_access = *yarn::parse_flink_access(*text);
+        if (const auto scheme = node.get("direct-scheme"))
+            if (const auto text = scheme->one_of({"http", "https"})) yarn.direct_scheme = *text;
+        https = https || (yarn.direct_scheme == "https" && yarn.flink_access != yarn::FlinkAccess::Proxy);
+        if (const auto apps = node.get("applications")) {
+            if (apps->expect_map({"type", "queue", "user", "tags", "name"})) {
+                const auto read_text = [&](std::string_view key, std::string& target) {
+                    if (const auto value = apps->get(key))
+                        if (const auto text = value->text()) target = *text;
+                };
+                read_text("type", yarn.applications.type);
+                read_text("queue", yarn.applications.queue);
+                read_text("user", yarn.applications.user);
+                if (const auto tags = apps->get("tags")) {
+                    if (const auto items = tags->items()) {
+                        for (const auto& item : *items) {
+                            const auto text = item.text();
+                            if (!text) continue;
+                            if (text->empty() || text->find(',') != std::string::npos)
+                                item.problem("a tag is one non-empty word without ',' (YARN keeps tags as one "
+                                             "comma-separated string)");
+                            else
+                                yarn.applications.tags.push_back(*text);
+                        }
+                    }
+                }
+                if (const auto name = apps->get("name"))
+                    if (const auto text = name->text()) yarn.name_glob = *text;
+            }
+        }
+        return yarn;
     }
 
     void read_tls(const Node& node, http::TlsSettings& tls, bool https) {

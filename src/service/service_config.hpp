@@ -13,7 +13,9 @@
 // entry wins) < the job's own Flink configuration (`GET /jobs/:jid/jobmanager/config`).
 #pragma once
 
+#include "applications.hpp"
 #include "connection.hpp"
+#include "flink_endpoint.hpp"
 
 #include "flinkscaler/options.hpp"
 #include "flinkscaler/time.hpp"
@@ -72,17 +74,41 @@ struct ServiceSettings {
     LogSettings log;
 };
 
+/// What a `kind: yarn` cluster entry adds: the ResourceManagers to ask for running Flink
+/// applications, which of them to take, and how to reach each application's JobManager.
+struct YarnSettings {
+    std::vector<std::string> resource_managers;  ///< base URLs in the configured (HA) order
+    yarn::FlinkAccess flink_access = yarn::FlinkAccess::Auto;
+    /// Scheme of `http(s)://<amRPCAddress>` for direct access (the RM does not say whether the
+    /// JobManager's REST has TLS on).
+    std::string direct_scheme = "http";
+    yarn::ApplicationFilter applications;  ///< sent to the RM and checked again on the answer
+    std::optional<std::string> name_glob;  ///< on the application name; checked by flinkscaler
+};
+
 struct ClusterConfig {
-    std::string name;  ///< unique; part of every job key "<name>/<job-id>"
-    /// base_url, TLS, auth (secrets already read from their files), timeouts, request cap.
+    /// Unique; part of every job key "<name>/<job-id>". A YARN application's JobManager is the
+    /// cluster "<name>/<application-id>" (see application_cluster_name).
+    std::string name;
+    /// base_url, TLS, auth (secrets already read from their files), timeouts, request cap. For a
+    /// YARN cluster everything but base_url, which is each ResourceManager's or application's.
     http::ConnectionSettings connection;
+    /// Set for `kind: yarn`: the JobManagers are the running Flink applications its RMs list.
+    std::optional<YarnSettings> yarn;
     Configuration options;  ///< the cluster's `options:` (raw strings, Flink syntax)
     bool enabled = true;
     int line = 0;  ///< where the entry starts, for messages
 };
 
+/// "<yarn-cluster>/<application-id>": the cluster name of one YARN application's JobManager.
+std::string application_cluster_name(const std::string& yarn_cluster, const std::string& application_id);
+/// The configured cluster a (possibly YARN application) cluster name belongs to: the part before
+/// the first '/' (configured names cannot hold one).
+std::string configured_cluster_name(const std::string& cluster_name);
+
 /// A `jobs:` entry. A job matches when every given selector matches: `name` is a glob (`*`, `?`,
-/// `[...]`) on the job name, `id` the exact job id (32 hex digits), `cluster` the exact cluster name.
+/// `[...]`) on the job name, `id` the exact job id (32 hex digits), `cluster` the exact name of a
+/// configured cluster (for a YARN cluster: every job of every application it discovers).
 struct JobOverride {
     std::optional<std::string> name_glob;
     std::optional<std::string> id;  ///< stored in lower case

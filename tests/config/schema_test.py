@@ -97,8 +97,25 @@ VALID = [
     " connect-timeout: 1s, request-timeout: 1s, tls: {verify: false}, options: {job.autoscaler.enabled: true}}\n",
     CLUSTER + "jobs:\n  - {match: {name: 'x-*'}, options: {}}\n",
     CLUSTER + "jobs:\n  - {match: {id: 0A448493B4782967B150582570326227, cluster: a}, options: {}}\n",
+    "clusters:\n  - {name: y, kind: yarn, resource-managers: ['http://rm1:8088', 'http://rm2:8088']}\n",
+    "clusters:\n  - {name: y, kind: yarn, resource-managers: ['https://rm1:8090'], flink-access: direct,"
+    " direct-scheme: https, tls: {verify: false}, applications: {type: Apache Flink, queue: root.streaming,"
+    " user: flink, tags: [autoscale, team-a], name: 'orders-*'}}\n",
+    "clusters:\n  - {name: y, kind: yarn, resource-managers: ['http://rm1:8088'], applications: }\n"
+    "jobs:\n  - {match: {cluster: y}, options: {}}\n",
+    "clusters:\n  - {name: a, kind: flink, url: 'http://a'}\n",
 ]
 REJECTED = [
+    "clusters:\n  - {name: y, kind: yarn}\n",                   # resource-managers required
+    "clusters:\n  - {name: y, kind: yarn, resource-managers: []}\n",
+    "clusters:\n  - {name: y, kind: yarn, url: 'http://a', resource-managers: ['http://rm']}\n",
+    "clusters:\n  - {name: y, kind: yarn, resource-managers: ['rm1:8088']}\n",
+    "clusters:\n  - {name: y, kind: yarn, resource-managers: ['http://rm'], flink-access: nodemanager}\n",
+    "clusters:\n  - {name: y, kind: yarn, resource-managers: ['http://rm'], applications: {tags: ['a,b']}}\n",
+    "clusters:\n  - {name: y, kind: yarn, resource-managers: ['http://rm'], applications: {state: RUNNING}}\n",
+    "clusters:\n  - {name: y, kind: mesos, url: 'http://a'}\n",
+    "clusters:\n  - {name: a, url: 'http://a', resource-managers: ['http://rm']}\n",
+    "clusters:\n  - {name: a, url: 'http://a', flink-access: proxy}\n",
     "",                                                        # no clusters
     "clusters: []\n",
     "clusters:\n  - {name: a}\n",                             # url required

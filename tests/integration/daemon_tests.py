@@ -154,17 +154,17 @@ def metric_sum(text, name, **labels):
 class Simulator:
     """flink-sim with one scenario; urls[i] is the base URL of the i-th cluster of the scenario."""
 
-    def __init__(self, exe, scenario, workdir, clusters):
+    def __init__(self, exe, scenario, workdir, clusters, resource_managers=0, extra_args=()):
         self.scenario = scenario
         self.log_path = os.path.join(workdir, os.path.basename(scenario) + ".sim.log")
         self.log_file = open(self.log_path, "w")
-        self.proc = subprocess.Popen([exe, "--scenario", scenario], stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen([exe, "--scenario", scenario, *extra_args], stdout=subprocess.PIPE,
                                      stderr=self.log_file, text=True)
         self.urls = []
         lines = []
 
         def read():
-            for _ in range(clusters):
+            for _ in range(clusters + resource_managers):
                 line = self.proc.stdout.readline()
                 if not line:
                     return
@@ -177,10 +177,13 @@ class Simulator:
             m = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)", line)
             check(m is not None, f"flink-sim printed {line!r}")
             self.urls.append(m.group(1))
-        if len(self.urls) != clusters:
+        if len(self.urls) != clusters + resource_managers:
             self.log_file.flush()
-            raise Failure(f"flink-sim ({scenario}) printed {len(self.urls)} of {clusters} listening lines; "
-                          f"exit code {self.proc.poll()}; stderr: {read_text(self.log_path)[-2000:]}")
+            raise Failure(f"flink-sim ({scenario}) printed {len(self.urls)} of {clusters + resource_managers} "
+                          f"listening lines; exit code {self.proc.poll()}; stderr: {read_text(self.log_path)[-2000:]}")
+        # After the clusters' lines come the YARN ResourceManagers' (tests/sim/README.md).
+        self.rm_urls = self.urls[clusters:]
+        self.urls = self.urls[:clusters]
 
     def get(self, cluster, path):
         return http_json(self.urls[cluster] + path)
@@ -331,7 +334,7 @@ def yaml_string(value):
 def daemon_config(workdir, clusters, jobs=(), service=None, defaults=None):
     """YAML text of a daemon config.
 
-    clusters: [(name, url, {extra cluster keys})]; jobs: [({match}, {options})].
+    clusters: [(name, url or None, {extra cluster keys})]; jobs: [({match}, {options})].
     """
     settings = {
         "poll-interval": "1s",
@@ -353,7 +356,8 @@ def daemon_config(workdir, clusters, jobs=(), service=None, defaults=None):
     lines.append("clusters:")
     for name, url, extra in clusters:
         lines.append(f"  - name: {name}")
-        lines.append(f"    url: {url}")
+        if url is not None:
+            lines.append(f"    url: {url}")
         for key, value in (extra or {}).items():
             lines.append(f"    {key}: {yaml_string(value) if isinstance(value, str) else json.dumps(value)}")
     if jobs:
@@ -415,10 +419,11 @@ class Case:
         self.dumps = []  # (title, callable returning text)
         self.t0 = time.monotonic()
 
-    def sim(self, scenario, clusters):
-        sim = Simulator(self.args.flink_sim, os.path.join(SCENARIOS, scenario), self.dir, clusters)
+    def sim(self, scenario, clusters, resource_managers=0, extra_args=()):
+        sim = Simulator(self.args.flink_sim, os.path.join(SCENARIOS, scenario), self.dir, clusters,
+                        resource_managers, extra_args)
         self.sims.append(sim)
-        say(f"flink-sim {scenario}: {' '.join(sim.urls)}")
+        say(f"flink-sim {scenario}: {' '.join(sim.urls + sim.rm_urls)}")
         return sim
 
     def daemon(self, config_path, extra_args=(), name=None):
@@ -1084,6 +1089,121 @@ def case_one_failing_cluster_does_not_delay_the_others(case):
         watch.stop()
 
 
+
+# ---------------------------------------------------------------------------------------------
+# 7. yarn-discovers-and-scales-every-application
+
+YARN_APP = {name: f"application_1716900000000_000{n}" for n, name in enumerate("abcd", start=1)}
+YARN_JOB = {"a": "a0000000000000000000000000000a01", "b": "b0000000000000000000000000000b01",
+            "c": "c0000000000000000000000000000c01", "d": "d0000000000000000000000000000d01"}
+
+
+def yarn_key(app):
+    return f"yarn/{YARN_APP[app]}/{YARN_JOB[app]}"
+
+
+def rm_requests(sim, rm, path_prefix):
+    """Requests of the simulator's request log to ResourceManager `rm` whose target starts with
+    `path_prefix` (lines "[rm1] GET /ws/v1/cluster/apps?... -> 200")."""
+    pattern = re.compile(rf"^\[{rm}\] (\w+) ({re.escape(path_prefix)}\S*) -> (\d+)", re.MULTILINE)
+    return pattern.findall(read_text(sim.log_path))
+
+
+def case_yarn_discovers_and_scales_every_application(case):
+    """One `kind: yarn` cluster, ResourceManagers [rm1, rm2] with rm2 active (rm1 redirects),
+    flink-access auto (reads through the active RM's proxy, the PUT straight to amRPCAddress).
+
+    Expected parallelism (as in case 1: target capacity = rate / 0.7, BALANCED alignment, N = 8):
+      app-a Keyed: 2500 records/s on 1 × 1000: f = 3571 / 1000, n = 4, 8 % 4 = 0 → 4 (any measured
+      rate in 2101..2800 gives 4; exactly 2800 would not, 4.0x rounds up to 5 and aligns to 8).
+      app-b Keyed: 1200 records/s on 1 × 1000: f = 1714 / 1000, n = 2 → 2 (701..1400 gives 2). A
+      PUT through the proxy would get 405, so the rescale proves the PUT went direct.
+    Sources (20000 records/s per subtask) stay at 1.
+    """
+    sim = case.sim("daemon-yarn.yaml", clusters=4, resource_managers=2, extra_args=["--log-requests"])
+    rm1, rm2 = sim.rm_urls
+    config = os.path.join(case.dir, "flinkscaler.yaml")
+    write(config, daemon_config(case.dir, [("yarn", None, {
+        "kind": "yarn",
+        "resource-managers": [rm1, rm2],
+        "flink-access": "auto",
+        "applications": {"type": "Apache Flink", "tags": ["autoscale"]},
+    })]))
+    case.dump("flink-sim request log (RM lines, last 60)",
+              lambda: "\n".join([l for l in read_text(sim.log_path).splitlines() if l.startswith("[rm")][-60:]))
+    watches = {app: ParallelismWatch(sim, i, YARN_JOB[app], "Keyed") for i, app in enumerate("ab")}
+    try:
+        d = case.daemon(config)
+        started = time.monotonic()
+        d.wait_ready()
+
+        # Discovery: the three tagged applications, under <yarn>/<application-id>/<job-id>.
+        def discovered():
+            jobs = d.jobs() or {}
+            return set(jobs) >= {yarn_key("a"), yarn_key("b"), yarn_key("c")} and jobs
+        jobs = wait_until(discovered, 30, "the jobs of the three tagged applications on /api/v1/jobs")
+        check(yarn_key("d") not in jobs, f"the untagged application's job was discovered: {sorted(jobs)}")
+        check(all(j["cluster"].startswith("yarn/application_") for j in jobs.values()),
+              f"cluster names: {[j['cluster'] for j in jobs.values()]}")
+        d.wait_for_log(r"discovered YARN application.*cluster=yarn/" + YARN_APP["a"], 5, "the discovery of app-a in the log")
+
+        # Both bottlenecks scale to their computed parallelism.
+        wait_until(lambda: watches["a"].current() == 4 and watches["b"].current() == 2, 150,
+                   "app-a Keyed at 4 and app-b Keyed at 2 in the simulator")
+        check(watches["a"].sequence() == [1, 4], f"app-a Keyed went {watches['a'].sequence()}")
+        check(watches["b"].sequence() == [1, 2], f"app-b Keyed went {watches['b'].sequence()}")
+        for index, (app, source) in enumerate([("a", "Source: orders"), ("b", "Source: clicks")]):
+            check(sim.vertex_parallelism(index, YARN_JOB[app])[source] == 1, f"app-{app}: the source was rescaled")
+
+        # Reads went through the active RM's proxy; no PUT went through it (app-b would get 405).
+        proxied = rm_requests(sim, "rm2", "/proxy/")
+        check(any(m == "GET" and p.startswith(f"/proxy/{YARN_APP['a']}/jobs/overview") for m, p, _ in proxied),
+              "no GET /jobs/overview of app-a through rm2's proxy")
+        puts = [(m, p) for rm in ("rm1", "rm2") for m, p, _ in rm_requests(sim, rm, "/proxy/") if m != "GET"]
+        check(not puts, f"requests other than GET through the RM proxy: {puts[:5]}")
+        db = os.path.join(case.dir, "state.db")
+        for app in "ab":
+            check(events(db, yarn_key(app), "ScalingReport"), f"no ScalingReport event of {yarn_key(app)}")
+
+        # The standby listed first was asked once and redirected; the active one is remembered.
+        rm1_apps = rm_requests(sim, "rm1", "/ws/v1/cluster/apps")
+        check(len(rm1_apps) == 1 and rm1_apps[0][2] == "307",
+              f"expected exactly one apps query to the standby rm1 (answered 307), saw {rm1_apps}")
+
+        # app-c ends at 45 s: its job leaves the board, its state stays in the database.
+        wait_until(lambda: yarn_key("c") not in (d.jobs() or {}), 90, "the finished app-c's job to leave /api/v1/jobs")
+        d.wait_for_log(r"YARN application is no longer running.*cluster=yarn/" + YARN_APP["c"], 5,
+                       "the log line about app-c")
+        check(query_db(db, "SELECT COUNT(*) FROM state WHERE job_key = ?", (yarn_key("c"),))[0][0] > 0,
+              "app-c's state was deleted at once (it must be kept for the retention period)")
+
+        # Failover at 75 s: rm1 becomes active. The daemon follows rm2's redirect, rebuilds the
+        # proxy URLs on rm1 and keeps every job's history (same keys, same parallelism).
+        wait_until(lambda: any(m == "GET" and p.startswith("/proxy/") and code == "200"
+                               for m, p, code in rm_requests(sim, "rm1", "/proxy/")),
+                   120, "proxied reads through rm1 after the failover")
+        d.wait_for_log(r"JobManager of a YARN application moved.*cluster=yarn/" + YARN_APP["a"], 10,
+                       "the log line about app-a's JobManager address moving to rm1")
+        wait_until(lambda: all((d.job(yarn_key(app)) or {}).get("phase") not in (None, "error", "not_ready")
+                               for app in "ab"), 60, "app-a and app-b polled again after the failover")
+        check(watches["a"].sequence() == [1, 4] and watches["b"].sequence() == [1, 2],
+              f"parallelism changed after the failover: a {watches['a'].sequence()}, b {watches['b'].sequence()}")
+
+        # One apps query per poll round (1 s), whatever the number of applications.
+        elapsed = time.monotonic() - started
+        queries = len(rm_requests(sim, "rm1", "/ws/v1/cluster/apps")) + len(rm_requests(sim, "rm2", "/ws/v1/cluster/apps"))
+        check(queries <= elapsed / 1.0 + 4,
+              f"{queries} apps queries in {elapsed:.0f} s with a 1 s poll interval (expected at most one per round, "
+              "plus one redirect per failover)")
+        text = d.metrics()
+        check(metric_value(text, "flinkscaler_cluster_up", cluster="yarn") == 1, "cluster_up{yarn} != 1")
+        check(metric_value(text, "flinkscaler_cluster_up", cluster="yarn/" + YARN_APP["a"]) == 1,
+              "cluster_up of app-a != 1")
+        d.stop_and_check()
+    finally:
+        for w in watches.values():
+            w.stop()
+
 # ---------------------------------------------------------------------------------------------
 
 CASES = {
@@ -1094,6 +1214,7 @@ CASES = {
         case_reload_applies_a_new_config_and_keeps_the_old_one_on_errors,
     "dry-run-reports-but-never-rescales": case_dry_run_reports_but_never_rescales,
     "one-failing-cluster-does-not-delay-the-others": case_one_failing_cluster_does_not_delay_the_others,
+    "yarn-discovers-and-scales-every-application": case_yarn_discovers_and_scales_every_application,
 }
 
 

@@ -491,6 +491,94 @@ TEST_CASE("cluster URLs are checked like the HTTP client reads them", "[service-
     CHECK(only_problem("clusters:\n  - name: a\n", 2, 5, "clusters[0].url") == "is required");
 }
 
+TEST_CASE("a yarn cluster: resource managers, access, scheme and application filters are read", "[service-config][yarn]") {
+    const auto config = parse(R"(clusters:
+  - name: prod-yarn
+    kind: yarn
+    resource-managers: [http://rm1:8088, http://rm2:8088]
+    flink-access: proxy
+    direct-scheme: https
+    max-concurrent-requests: 2
+    applications:
+      type: Flink
+      queue: root.streaming
+      user: streaming
+      tags: [autoscale, team-a]
+      name: "orders-*"
+    options: {job.autoscaler.utilization.target: "0.6"}
+  - name: plain
+    url: http://jm:8081
+)");
+    REQUIRE(config.clusters.size() == 2);
+    const auto& yarn_cluster = config.clusters[0];
+    REQUIRE(yarn_cluster.yarn.has_value());
+    CHECK(yarn_cluster.connection.base_url.empty());
+    CHECK(yarn_cluster.connection.max_concurrent_requests == 2);
+    CHECK(yarn_cluster.yarn->resource_managers == std::vector<std::string>{"http://rm1:8088", "http://rm2:8088"});
+    CHECK(yarn_cluster.yarn->flink_access == flinkscaler::yarn::FlinkAccess::Proxy);
+    CHECK(yarn_cluster.yarn->direct_scheme == "https");
+    CHECK(yarn_cluster.yarn->applications.type == "Flink");
+    CHECK(yarn_cluster.yarn->applications.queue == "root.streaming");
+    CHECK(yarn_cluster.yarn->applications.user == "streaming");
+    CHECK(yarn_cluster.yarn->applications.tags == std::vector<std::string>{"autoscale", "team-a"});
+    CHECK(yarn_cluster.yarn->name_glob == "orders-*");
+    CHECK_FALSE(config.clusters[1].yarn.has_value());
+
+    const auto defaults = parse("clusters:\n  - {name: y, kind: yarn, resource-managers: [http://rm:8088]}\n");
+    const auto& yarn_defaults = *defaults.clusters[0].yarn;
+    CHECK(yarn_defaults.flink_access == flinkscaler::yarn::FlinkAccess::Auto);
+    CHECK(yarn_defaults.direct_scheme == "http");
+    CHECK(yarn_defaults.applications.type == "Apache Flink");
+    CHECK(yarn_defaults.applications.tags.empty());
+    CHECK_FALSE(yarn_defaults.name_glob.has_value());
+}
+
+TEST_CASE("a yarn cluster names resource managers, never a url; yarn keys need kind yarn", "[service-config][yarn]") {
+    CHECK_THAT(only_problem("clusters:\n  - name: y\n    kind: yarn\n    url: http://jm\n    resource-managers: [http://rm]\n",
+                            4, 10, "clusters[0].url"),
+               Catch::Contains("names its resource-managers, not a JobManager url"));
+    CHECK(only_problem("clusters:\n  - name: y\n    kind: yarn\n", 2, 5, "clusters[0].resource-managers") ==
+          "is required");
+    CHECK(only_problem("clusters:\n  - name: y\n    kind: yarn\n    resource-managers: []\n", 4, 5,
+                       "clusters[0].resource-managers") == "at least one ResourceManager web address is needed");
+    CHECK(only_problem("clusters:\n  - name: y\n    kind: yarn\n    resource-managers: [http://rm, http://rm]\n", 4,
+                       36, "clusters[0].resource-managers[1]") == "listed twice");
+    CHECK_THAT(only_problem("clusters:\n  - name: y\n    kind: yarn\n    resource-managers: [rm:8088]\n", 4, 25,
+                            "clusters[0].resource-managers[0]"),
+               Catch::Contains("invalid URL \"rm:8088\""));
+    CHECK(only_problem("clusters:\n  - name: a\n    url: http://jm\n    flink-access: proxy\n", 4, 19,
+                       "clusters[0].flink-access") == "only for kind: yarn");
+    CHECK_THAT(only_problem("clusters:\n  - name: a\n    kind: kubernetes\n    url: http://jm\n", 3, 11,
+                            "clusters[0].kind"),
+               Catch::Contains("flink"));
+    CHECK_THAT(only_problem("clusters:\n  - name: y\n    kind: yarn\n    resource-managers: [http://rm]\n"
+                            "    applications: {tags: ['a,b']}\n",
+                            5, 27, "clusters[0].applications.tags[0]"),
+               Catch::Contains("without ','"));
+}
+
+TEST_CASE("a yarn application's jobs take the yarn cluster's options and its jobs entries", "[service-config][yarn]") {
+    const auto config = parse(R"(defaults:
+  job.autoscaler.utilization.target: "0.1"
+clusters:
+  - name: y
+    kind: yarn
+    resource-managers: [http://rm:8088]
+    options: {job.autoscaler.utilization.target: "0.2"}
+  - name: other
+    url: http://jm:8081
+jobs:
+  - match: {cluster: y, name: "orders-*"}
+    options: {job.autoscaler.utilization.target: "0.3"}
+)");
+    const auto application = flinkscaler::service::application_cluster_name("y", "application_1716900000000_0042");
+    CHECK(application == "y/application_1716900000000_0042");
+    CHECK(flinkscaler::service::configured_cluster_name(application) == "y");
+    CHECK(config.job_configuration(application, kJobA, "billing", {}).at("job.autoscaler.utilization.target") == "0.2");
+    CHECK(config.job_configuration(application, kJobA, "orders-eu", {}).at("job.autoscaler.utilization.target") == "0.3");
+    CHECK(config.job_configuration("other", kJobA, "orders-eu", {}).at("job.autoscaler.utilization.target") == "0.1");
+}
+
 TEST_CASE("TLS settings need https, cert and key together, and readable files", "[service-config]") {
     TempDir dir;
     dir.write("cert.pem", "C");

@@ -75,23 +75,6 @@ std::map<FlinkMetric, AggregatedMetric> to_logical_metrics(const VertexMetricSel
     return out;
 }
 
-std::string percent_encode(std::string_view name) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : name) {
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                                c == '-' || c == '_' || c == '.' || c == '~';
-        if (unreserved) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0x0F]);
-        }
-    }
-    return out;
-}
-
 std::vector<std::string> get_parameters(const std::vector<std::string>& names, std::size_t max_bytes) {
     std::vector<std::string> batches;
     std::string current;

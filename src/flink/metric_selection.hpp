@@ -4,6 +4,7 @@
 // metrics (algorithm.md §2.3-2.5, flink-rest.md §2.3 and §2.6). Pure: no I/O.
 #pragma once
 
+#include "text.hpp"
 #include "flinkscaler/sample.hpp"
 
 #include <map>
@@ -34,8 +35,8 @@ VertexMetricSelection select_vertex_metrics(const std::vector<std::string>& avai
 std::map<FlinkMetric, AggregatedMetric> to_logical_metrics(const VertexMetricSelection& selection,
                                                            const std::map<std::string, AggregatedMetric>& answer);
 
-/// RFC 3986 percent-encoding of one metric name (only A-Z a-z 0-9 - _ . ~ stay as they are).
-std::string percent_encode(std::string_view name);
+/// Metric names go into `get=` percent-encoded (only A-Z a-z 0-9 - _ . ~ stay as they are).
+using http::percent_encode;
 
 /// The `get=` values for `names`: each name encoded, joined with ',', split so that no value is
 /// longer than `max_bytes` (Netty's request-line limit, flink-rest.md §2.6).

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "responses.hpp"
 
+#include "text.hpp"
+
 #include "flinkscaler/json_cursor.hpp"
 #include "flinkscaler/numeric.hpp"
 
@@ -20,34 +22,6 @@ namespace {
 using nlohmann::json;
 using Node = JsonCursor<ResponseError>;
 
-/// How much of a body that is not JSON goes into the message.
-constexpr std::size_t kQuotedBodyChars = 80;
-
-/// The start of a body, quoted, as printable ASCII only (control and non-ASCII bytes as \xNN):
-/// the message must stay valid UTF-8 whatever the body was.
-std::string quote_start(std::string_view body) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (std::size_t i = 0; i < body.size() && i < kQuotedBodyChars; ++i) {
-        const auto c = static_cast<unsigned char>(body[i]);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c < 0x20 || c >= 0x7f) {
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xf];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    out += '"';
-    if (body.size() > kQuotedBodyChars) out += "...";
-    return out;
-}
-
 /// Parses a response body; `path` is where the text sits ("$", or "$.plan" for a plan given as
 /// a string).
 json parse_json(std::string_view body, const std::string& path) {
@@ -59,7 +33,7 @@ json parse_json(std::string_view body, const std::string& path) {
         const std::string where = e.byte > body.size() ? "ends early after " + std::to_string(body.size()) + " bytes"
                                                        : "invalid at byte " + std::to_string(e.byte) + " of " +
                                                              std::to_string(body.size());
-        throw ResponseError(path + ": not JSON: " + quote_start(body) + " (" + where + ")");
+        throw ResponseError(path + ": not JSON: " + http::quoted_excerpt(body) + " (" + where + ")");
     }
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "applications.hpp"
 
-#include "body_excerpt.hpp"
+#include "text.hpp"
 #include "flinkscaler/json_cursor.hpp"
 
 #include <nlohmann/json.hpp>
@@ -56,22 +56,6 @@ std::vector<std::string> split_tags(std::string_view text) {
     return normalized_tags(parts);
 }
 
-std::string percent_encode(std::string_view value) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : value) {
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                                c == '-' || c == '_' || c == '.' || c == '~';
-        if (unreserved) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0x0F]);
-        }
-    }
-    return out;
-}
 
 /// An optional member: absent when missing or null.
 std::optional<Node> present(const Node& node, const char* key) {
@@ -120,7 +104,7 @@ json parse_json(const std::string& body) {
     try {
         return json::parse(body);
     } catch (const json::parse_error& e) {
-        throw YarnError("$: not JSON: " + body_excerpt(body) + " (invalid at byte " + std::to_string(e.byte) + " of " +
+        throw YarnError("$: not JSON: " + http::quoted_excerpt(body) + " (invalid at byte " + std::to_string(e.byte) + " of " +
                         std::to_string(body.size()) + ")");
     }
 }
@@ -129,12 +113,12 @@ json parse_json(const std::string& body) {
 
 std::string applications_query(const ApplicationFilter& filter) {
     std::string query = "/ws/v1/cluster/apps?states=RUNNING";
-    if (!filter.type.empty()) query += "&applicationTypes=" + percent_encode(filter.type);
-    if (!filter.user.empty()) query += "&user=" + percent_encode(filter.user);
+    if (!filter.type.empty()) query += "&applicationTypes=" + http::percent_encode(filter.type);
+    if (!filter.user.empty()) query += "&user=" + http::percent_encode(filter.user);
     const auto tags = normalized_tags(filter.tags);
     if (!tags.empty()) {
         query += "&applicationTags=";
-        for (std::size_t i = 0; i < tags.size(); ++i) query += (i == 0 ? "" : ",") + percent_encode(tags[i]);
+        for (std::size_t i = 0; i < tags.size(); ++i) query += (i == 0 ? "" : ",") + http::percent_encode(tags[i]);
     }
     return query;
 }

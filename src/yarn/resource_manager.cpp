@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "resource_manager.hpp"
 
-#include "body_excerpt.hpp"
+#include "text.hpp"
 #include "url_origin.hpp"
 
 #include <nlohmann/json.hpp>
@@ -62,7 +62,7 @@ std::string describe_error_body(const http::Response& response) {
                 return exception.empty() ? message : message.empty() ? exception : exception + ": " + message;
         }
     }
-    return response.body.empty() ? "empty body" : body_excerpt(response.body);
+    return response.body.empty() ? "empty body" : http::quoted_excerpt(response.body);
 }
 
 }  // namespace
@@ -129,7 +129,7 @@ std::vector<Application> ResourceManagerClient::running_applications(const Appli
             const auto target = origin ? std::find_if(resource_managers_.begin(), resource_managers_.end(),
                                                       [&](const auto& other) { return other->origin == *origin; })
                                        : resource_managers_.end();
-            const std::string to = status + " to " + origin.value_or(body_excerpt(response.location));
+            const std::string to = status + " to " + origin.value_or(http::quoted_excerpt(response.location));
             if (target == resource_managers_.end()) {
                 fail("standby (" + to + ", not configured)");
             } else if (const auto j = static_cast<std::size_t>(target - resource_managers_.begin()); asked[j]) {
@@ -146,7 +146,7 @@ std::vector<Application> ResourceManagerClient::running_applications(const Appli
         }
         if (response.ok() && !is_json(response)) {
             fail("standby (" + status + " with " + (response.content_type.empty() ? "no content type" : response.content_type) +
-                 " instead of JSON: " + body_excerpt(response.body) + ")");
+                 " instead of JSON: " + http::quoted_excerpt(response.body) + ")");
             continue;
         }
         if (!response.ok()) {

@@ -3,6 +3,7 @@
 // The ResourceManager client against in-process fake RMs on loopback (flink-rest.md §6.4): the
 // active RM costs one request, a down or standby RM is skipped, a redirect is followed only to a
 // configured RM, and errors name the cluster and every RM that was asked.
+#include "fixture.hpp"
 #include "connection.hpp"
 #include "resource_manager.hpp"
 #include "url_origin.hpp"
@@ -29,13 +30,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::string yarn_fixture(const std::string& name) {
-    std::ifstream in(std::string(FLINKSCALER_FIXTURES) + "/yarn/" + name);
-    REQUIRE(in);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+std::string yarn_fixture(const std::string& name) { return flinkscaler::testing::read_fixture("yarn/" + name); }
 
 /// A free port on 127.0.0.1 where nothing listens: bound without listen(), closed again, so a
 /// connection there is refused. (A httplib::Server that never ran keeps its socket listening.)

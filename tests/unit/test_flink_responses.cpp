@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "fixture.hpp"
 #include "responses.hpp"
 
 #include "flinkscaler/numeric.hpp"
@@ -38,12 +39,7 @@ const VertexId kSink = "ea632d67b7d595e5b851708ae9ad79d6";
 const std::string kSlotSharingGroup = "a9c0a1e0c6f3f3d3b2e8f1d0c4b5a6e7";
 
 std::string fixture(const std::string& version, const std::string& name) {
-    const std::string path = std::string(FLINKSCALER_FIXTURES) + "/flink/" + version + "/" + name;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) FAIL("cannot open fixture " << path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return flinkscaler::testing::read_fixture("flink/" + version + "/" + name);
 }
 
 std::string vertex_fixture(const std::string& version, const VertexId& vertex, const std::string& suffix) {

@@ -2,6 +2,7 @@
 //
 // The YARN apps list: the query sent to the RM, the parser over the Hadoop variants, and the
 // client-side filter.
+#include "fixture.hpp"
 #include "applications.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,13 +16,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::string yarn_fixture(const std::string& name) {
-    std::ifstream in(std::string(FLINKSCALER_FIXTURES) + "/yarn/" + name);
-    REQUIRE(in);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+std::string yarn_fixture(const std::string& name) { return flinkscaler::testing::read_fixture("yarn/" + name); }
 
 Application running_flink_app() {
     Application app;

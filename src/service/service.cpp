@@ -105,14 +105,14 @@ bool same_yarn(const ClusterConfig& a, const ClusterConfig& b) {
            a.yarn->direct_scheme == b.yarn->direct_scheme;
 }
 
-// The connection settings of one YARN application's JobManager for a base URL of `endpoint`.
-// Credentials are the ResourceManager's: they go through its web proxy, never to a NodeManager
-// host directly (Flink's own REST has no authentication).
+// The connection settings of one YARN application's JobManager at `base_url`. Credentials are
+// the ResourceManager's: they go through its web proxy, never to a NodeManager host directly
+// (Flink's own REST has no authentication).
 http::ConnectionSettings application_connection(const ClusterConfig& yarn_cluster, const std::string& base_url,
-                                                const std::string& direct_url) {
+                                                bool direct) {
     auto settings = yarn_cluster.connection;
     settings.base_url = base_url;
-    if (base_url == direct_url) settings.auth = {};
+    if (direct) settings.auth = {};
     return settings;
 }
 
@@ -366,14 +366,13 @@ void Service::Impl::list_applications(YarnRuntime& yarn, const std::shared_ptr<c
                 continue;
             }
             yarn.unreachable_applications.erase(app.id);
-            const std::string direct_url = settings.direct_scheme + "://" + app.am_rpc_address;
             ClusterConfig app_config = yarn_config;
             app_config.name = app_cluster;
             app_config.yarn.reset();
-            app_config.connection = application_connection(yarn_config, endpoint.read_url, direct_url);
+            app_config.connection = application_connection(yarn_config, endpoint.read_url, endpoint.read_direct);
             std::optional<http::ConnectionSettings> rescale;
             if (endpoint.rescale_url != endpoint.read_url)
-                rescale = application_connection(yarn_config, endpoint.rescale_url, direct_url);
+                rescale = application_connection(yarn_config, endpoint.rescale_url, endpoint.rescale_direct);
 
             auto& runtime = yarn.applications[app.id];
             const bool moved = runtime && (!same_connection(runtime->config.connection, app_config.connection) ||

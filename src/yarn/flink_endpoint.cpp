@@ -56,19 +56,22 @@ FlinkEndpoint flink_endpoint(const Application& app, FlinkAccess access, const s
     switch (access) {
     case FlinkAccess::Proxy: {
         const auto url = proxy_url(app, active_rm_url);
-        return {url, url};
+        return {url, url, false, false};
     }
     case FlinkAccess::Direct: {
         const auto url = direct_url(app, direct_scheme, "flink access 'direct'");
-        return {url, url};
+        return {url, url, true, true};
     }
     case FlinkAccess::Auto: break;
     }
-    const bool proxied = app.tracking_url.find("/proxy/") != std::string::npos;
+    const bool read_direct = app.tracking_url.find("/proxy/") == std::string::npos;
+    const bool rescale_direct = usable_am_address(app.am_rpc_address);
     return {
-        proxied ? proxy_url(app, active_rm_url)
-                : direct_url(app, direct_scheme, "trackingUrl \"" + app.tracking_url + "\" is not an RM proxy URL"),
-        usable_am_address(app.am_rpc_address) ? direct_url(app, direct_scheme, "rescale") : proxy_url(app, active_rm_url),
+        read_direct ? direct_url(app, direct_scheme, "trackingUrl \"" + app.tracking_url + "\" is not an RM proxy URL")
+                    : proxy_url(app, active_rm_url),
+        rescale_direct ? direct_url(app, direct_scheme, "rescale") : proxy_url(app, active_rm_url),
+        read_direct,
+        rescale_direct,
     };
 }
 

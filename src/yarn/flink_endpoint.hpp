@@ -24,6 +24,10 @@ std::string_view to_string(FlinkAccess access);
 struct FlinkEndpoint {
     std::string read_url;     ///< for GETs, e.g. "http://rm1:8088/proxy/application_1_0001"
     std::string rescale_url;  ///< for PUT resource-requirements
+    /// Straight to the JobManager (not through the RM's proxy): the RM's credentials must not
+    /// go there.
+    bool read_direct = false;
+    bool rescale_direct = false;
 };
 
 /// True for "host:port" with a numeric port in 1..65535 (not "N/A", not empty).

@@ -52,14 +52,25 @@ Simulator& fault_sim() {
     return sim;
 }
 
-std::unique_ptr<FlinkApi> api_for(const std::string& url, Millis timeout = 2s, int retries = 1) {
+std::shared_ptr<http::Connection> connection_to(const std::string& url, Millis timeout = 2s, int retries = 1) {
     http::ConnectionSettings settings;
     settings.base_url = url;
     settings.request_timeout = timeout;
     settings.connect_timeout = 1s;
     settings.max_retries = retries;
     settings.retry_backoff = 50ms;
-    return make_rest_flink_api("sim", std::make_shared<http::Connection>(settings));
+    return std::make_shared<http::Connection>(settings);
+}
+
+std::unique_ptr<FlinkApi> api_for(const std::string& url, Millis timeout = 2s, int retries = 1) {
+    return make_rest_flink_api("sim", connection_to(url, timeout, retries));
+}
+
+// daemon-yarn.yaml: four JobManagers, then ResourceManagers rm1 (standby at first) and rm2
+// (active); the proxy of application _0002 refuses PUT with 405.
+Simulator& yarn_sim() {
+    static Simulator sim("daemon-yarn.yaml", 6);
+    return sim;
 }
 
 // Flink's metric fetcher answers the first requests empty; the collector then reports the
@@ -308,4 +319,27 @@ TEST_CASE("fault: a failover moves timestamps.RUNNING and the collector keeps wo
     }
     CHECK(running_since_seen.size() >= 2);  // restarts every second of wall time at 10x
     CHECK(collected >= 2);
+}
+
+TEST_CASE("through a YARN RM proxy: reads answer as the JobManager does; a PUT the proxy refuses names the fix",
+          "[integration][yarn]") {
+    const std::string job = "b0000000000000000000000000000b01";
+    const std::string proxy = yarn_sim().url(5) + "/proxy/application_1716900000000_0002";
+    auto proxied = make_rest_flink_api("yarn/application_1716900000000_0002", connection_to(proxy));
+    auto direct = api_for(yarn_sim().url(1));
+    REQUIRE(proxied->list_jobs().size() == 1);
+    CHECK(proxied->list_jobs()[0].id == job);
+    const auto requirements = proxied->resource_requirements(job);
+    CHECK(requirements == direct->resource_requirements(job));
+
+    const auto error = api_error_of([&] { proxied->set_resource_requirements(job, requirements); });
+    CHECK(error.status == 405);
+    CHECK_THAT(error.what(), Catch::Contains("cluster yarn/application_1716900000000_0002: PUT /jobs/" + job));
+    CHECK_THAT(error.what(), Catch::Contains("use flink-access: auto or direct"));
+
+    // With the rescale connection straight to the JobManager (flink-access auto) the same PUT works.
+    auto split = make_rest_flink_api("yarn/application_1716900000000_0002", connection_to(proxy),
+                                     connection_to(yarn_sim().url(1)));
+    CHECK_NOTHROW(split->set_resource_requirements(job, requirements));
+    CHECK(split->resource_requirements(job) == requirements);
 }

@@ -35,6 +35,8 @@ TEST_CASE("proxy: reads and rescales go through the active RM, not the host in t
     const auto endpoint = flink_endpoint(proxied_app(), FlinkAccess::Proxy, kActiveRm, "http");
     CHECK(endpoint.read_url == "http://rm2.example.com:8088/proxy/application_1716900000000_0042");
     CHECK(endpoint.rescale_url == endpoint.read_url);
+    CHECK_FALSE(endpoint.read_direct);
+    CHECK_FALSE(endpoint.rescale_direct);
 
     // a trailing '/' or a gateway prefix on the RM URL
     CHECK(flink_endpoint(proxied_app(), FlinkAccess::Proxy, "https://gw.example.com/yarn/", "http").read_url ==
@@ -51,6 +53,8 @@ TEST_CASE("direct: reads and rescales go to amRPCAddress with the configured sch
     const auto plain = flink_endpoint(proxied_app(), FlinkAccess::Direct, kActiveRm, "http");
     CHECK(plain.read_url == "http://nm7.example.com:35127");
     CHECK(plain.rescale_url == "http://nm7.example.com:35127");
+    CHECK(plain.read_direct);
+    CHECK(plain.rescale_direct);
     const auto tls = flink_endpoint(proxied_app(), FlinkAccess::Direct, kActiveRm, "https");
     CHECK(tls.read_url == "https://nm7.example.com:35127");
     CHECK(tls.rescale_url == "https://nm7.example.com:35127");
@@ -71,6 +75,8 @@ TEST_CASE("auto: reads through the proxy when trackingUrl is a proxy URL, rescal
     const auto endpoint = flink_endpoint(proxied_app(), FlinkAccess::Auto, kActiveRm, "https");
     CHECK(endpoint.read_url == "http://rm2.example.com:8088/proxy/application_1716900000000_0042");
     CHECK(endpoint.rescale_url == "https://nm7.example.com:35127");
+    CHECK_FALSE(endpoint.read_direct);
+    CHECK(endpoint.rescale_direct);  // the RM's credentials are not sent there
 }
 
 TEST_CASE("auto: without amRPCAddress the rescale also goes through the proxy", "[yarn]") {

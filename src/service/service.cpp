@@ -351,7 +351,7 @@ void Service::Impl::list_applications(YarnRuntime& yarn, const std::shared_ptr<c
         std::lock_guard lock(yarn.applications_mutex);
         std::set<std::string> seen;
         for (const auto& app : listed) {
-            if (settings.name_glob && !glob_match(*settings.name_glob, app.name)) continue;
+            if (!settings.selects(app)) continue;
             seen.insert(app.id);
             const std::string app_cluster = application_cluster_name(name, app.id);
             yarn::FlinkEndpoint endpoint;

@@ -250,6 +250,10 @@ bool glob_match(const std::string& pattern, const std::string& text) {
 
 // ---- ServiceConfig --------------------------------------------------------------------------------
 
+bool YarnSettings::selects(const yarn::Application& application) const {
+    return yarn::matches(applications, application) && (!name_glob || glob_match(*name_glob, application.name));
+}
+
 std::string application_cluster_name(const std::string& yarn_cluster, const std::string& application_id) {
     return yarn_cluster + "/" + application_id;
 }

@@ -84,6 +84,9 @@ struct YarnSettings {
     std::string direct_scheme = "http";
     yarn::ApplicationFilter applications;  ///< sent to the RM and checked again on the answer
     std::optional<std::string> name_glob;  ///< on the application name; checked by flinkscaler
+
+    /// Whether a listed application is scaled: the filter (yarn::matches) and the name glob.
+    bool selects(const yarn::Application& application) const;
 };
 
 struct ClusterConfig {

@@ -557,6 +557,40 @@ TEST_CASE("a yarn cluster names resource managers, never a url; yarn keys need k
                Catch::Contains("without ','"));
 }
 
+TEST_CASE("a yarn cluster selects running applications by type, queue, user, tags and name glob",
+          "[service-config][yarn]") {
+    const auto config = parse(R"(clusters:
+  - name: y
+    kind: yarn
+    resource-managers: [http://rm:8088]
+    applications: {queue: root.streaming, tags: [autoscale], name: "orders-*"}
+)");
+    const auto& yarn_settings = *config.clusters[0].yarn;
+    flinkscaler::yarn::Application app;
+    app.id = "application_1716900000000_0042";
+    app.name = "orders-enrichment";
+    app.state = "RUNNING";
+    app.type = "Apache Flink";
+    app.queue = "streaming";  // the Capacity Scheduler's leaf name
+    app.tags = {"autoscale", "team-a"};
+    CHECK(yarn_settings.selects(app));
+    auto other_name = app;
+    other_name.name = "billing";
+    CHECK_FALSE(yarn_settings.selects(other_name));
+    auto untagged = app;
+    untagged.tags = {"team-a"};
+    CHECK_FALSE(yarn_settings.selects(untagged));
+    auto spark = app;
+    spark.type = "SPARK";
+    CHECK_FALSE(yarn_settings.selects(spark));
+    auto finished = app;
+    finished.state = "FINISHED";
+    CHECK_FALSE(yarn_settings.selects(finished));
+    auto batch = app;
+    batch.queue = "root.batch";
+    CHECK_FALSE(yarn_settings.selects(batch));
+}
+
 TEST_CASE("a yarn application's jobs take the yarn cluster's options and its jobs entries", "[service-config][yarn]") {
     const auto config = parse(R"(defaults:
   job.autoscaler.utilization.target: "0.1"

@@ -1118,6 +1118,7 @@ def case_yarn_discovers_and_scales_every_application(case):
       rate in 2101..2800 gives 4; exactly 2800 would not, 4.0x rounds up to 5 and aligns to 8).
       app-b Keyed: 1200 records/s on 1 × 1000: f = 1714 / 1000, n = 2 → 2 (701..1400 gives 2). A
       PUT through the proxy would get 405, so the rescale proves the PUT went direct.
+      app-c Keyed: as app-b → 2, before the application ends at 60 s.
     Sources (20000 records/s per subtask) stay at 1.
     """
     sim = case.sim("daemon-yarn.yaml", clusters=4, resource_managers=2, extra_args=["--log-requests"])
@@ -1131,7 +1132,7 @@ def case_yarn_discovers_and_scales_every_application(case):
     })]))
     case.dump("flink-sim request log (RM lines, last 60)",
               lambda: "\n".join([l for l in read_text(sim.log_path).splitlines() if l.startswith("[rm")][-60:]))
-    watches = {app: ParallelismWatch(sim, i, YARN_JOB[app], "Keyed") for i, app in enumerate("ab")}
+    watches = {app: ParallelismWatch(sim, i, YARN_JOB[app], "Keyed") for i, app in enumerate("abc")}
     try:
         d = case.daemon(config)
         started = time.monotonic()
@@ -1147,11 +1148,13 @@ def case_yarn_discovers_and_scales_every_application(case):
               f"cluster names: {[j['cluster'] for j in jobs.values()]}")
         d.wait_for_log(r"discovered YARN application.*cluster=yarn/" + YARN_APP["a"], 5, "the discovery of app-a in the log")
 
-        # Both bottlenecks scale to their computed parallelism.
-        wait_until(lambda: watches["a"].current() == 4 and watches["b"].current() == 2, 150,
-                   "app-a Keyed at 4 and app-b Keyed at 2 in the simulator")
+        # Each application's bottleneck scales to its own computed parallelism (app-c before it
+        # ends at 60 s).
+        wait_until(lambda: watches["a"].current() == 4 and watches["b"].current() == 2 and watches["c"].current() == 2,
+                   150, "app-a Keyed at 4, app-b and app-c Keyed at 2 in the simulator")
         check(watches["a"].sequence() == [1, 4], f"app-a Keyed went {watches['a'].sequence()}")
         check(watches["b"].sequence() == [1, 2], f"app-b Keyed went {watches['b'].sequence()}")
+        check(watches["c"].sequence() == [1, 2], f"app-c Keyed went {watches['c'].sequence()}")
         for index, (app, source) in enumerate([("a", "Source: orders"), ("b", "Source: clicks")]):
             check(sim.vertex_parallelism(index, YARN_JOB[app])[source] == 1, f"app-{app}: the source was rescaled")
 
@@ -1162,7 +1165,7 @@ def case_yarn_discovers_and_scales_every_application(case):
         puts = [(m, p) for rm in ("rm1", "rm2") for m, p, _ in rm_requests(sim, rm, "/proxy/") if m != "GET"]
         check(not puts, f"requests other than GET through the RM proxy: {puts[:5]}")
         db = os.path.join(case.dir, "state.db")
-        for app in "ab":
+        for app in "abc":
             check(events(db, yarn_key(app), "ScalingReport"), f"no ScalingReport event of {yarn_key(app)}")
 
         # The standby listed first was asked once and redirected; the active one is remembered.
@@ -1170,7 +1173,7 @@ def case_yarn_discovers_and_scales_every_application(case):
         check(len(rm1_apps) == 1 and rm1_apps[0][2] == "307",
               f"expected exactly one apps query to the standby rm1 (answered 307), saw {rm1_apps}")
 
-        # app-c ends at 45 s: its job leaves the board, its state stays in the database.
+        # app-c ends at 60 s: its job leaves the board, its state stays in the database.
         wait_until(lambda: yarn_key("c") not in (d.jobs() or {}), 90, "the finished app-c's job to leave /api/v1/jobs")
         d.wait_for_log(r"YARN application is no longer running.*cluster=yarn/" + YARN_APP["c"], 5,
                        "the log line about app-c")

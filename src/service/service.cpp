@@ -57,7 +57,9 @@ struct ClusterRuntime {
               rescale_settings ? std::make_shared<http::Connection>(*rescale_settings) : nullptr)),
           collector(std::make_unique<flink::MetricCollector>(*api)) {}
 
-    ClusterConfig config;  ///< options may change on reload (guarded by jobs_mutex)
+    /// Fixed for the runtime's life: a reload that changes the connection builds a new runtime,
+    /// and the options are always read from the current ServiceConfig.
+    const ClusterConfig config;
     std::optional<http::ConnectionSettings> rescale_settings;  ///< where PUTs go when not `connection`
     std::shared_ptr<http::Connection> connection;
     std::unique_ptr<flink::FlinkApi> api;
@@ -74,7 +76,7 @@ struct ClusterRuntime {
 // application they list (by application id).
 struct YarnRuntime {
     explicit YarnRuntime(ClusterConfig cfg)
-        : config(std::move(cfg)), resource_managers(config.name, resource_manager_settings(config)) {}
+        : name(cfg.name), config(std::move(cfg)), resource_managers(name, resource_manager_settings(config)) {}
 
     static std::vector<http::ConnectionSettings> resource_manager_settings(const ClusterConfig& cfg) {
         std::vector<http::ConnectionSettings> out;
@@ -88,7 +90,8 @@ struct YarnRuntime {
         return out;
     }
 
-    ClusterConfig config;  ///< filters may change on reload (guarded by applications_mutex)
+    const std::string name;  ///< readable without the lock (config is not)
+    ClusterConfig config;    ///< filters and options may change on reload (guarded by applications_mutex)
     yarn::ResourceManagerClient resource_managers;
 
     std::atomic<bool> listing_running{false};
@@ -239,8 +242,6 @@ void Service::Impl::build_clusters(const ServiceConfig& cfg) {
             }
             auto existing = clusters.find(cluster_config.name);
             if (existing != clusters.end() && same_connection(existing->second->config.connection, cluster_config.connection)) {
-                std::lock_guard lock(existing->second->jobs_mutex);
-                existing->second->config = cluster_config;
                 next[cluster_config.name] = existing->second;
             } else {
                 next[cluster_config.name] = std::make_shared<ClusterRuntime>(cluster_config);
@@ -297,12 +298,12 @@ void Service::Impl::dispatch_yarn_listing(const std::shared_ptr<YarnRuntime>& ya
         board.poll_overrun();
         return;
     }
-    pool->submit(yarn->config.name, 1, [this, yarn, cfg = std::move(cfg)] {
+    pool->submit(yarn->name, 1, [this, yarn, cfg = std::move(cfg)] {
         try {
             list_applications(*yarn, cfg);
         } catch (const std::exception& e) {
             log_with(spdlog::level::err, "YARN discovery failed: " + std::string(e.what()),
-                     cluster_fields(yarn->config.name));
+                     cluster_fields(yarn->name));
         }
         yarn->listing_running = false;
         if (!yarn->first_listing_done.exchange(true)) first_discovery_done();
@@ -312,7 +313,7 @@ void Service::Impl::dispatch_yarn_listing(const std::shared_ptr<YarnRuntime>& ya
 // One apps query per round, whatever the number of applications (issue 6: keep the RM's load
 // low); then every application's JobManager is discovered like a configured cluster.
 void Service::Impl::list_applications(YarnRuntime& yarn, const std::shared_ptr<const ServiceConfig>& cfg) {
-    const std::string& name = yarn.config.name;
+    const std::string& name = yarn.name;
     ClusterConfig yarn_config;
     {
         std::lock_guard lock(yarn.applications_mutex);

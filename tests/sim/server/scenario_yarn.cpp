@@ -71,7 +71,8 @@ std::vector<std::string> tags(const YamlField& f) {
     if (f.is_sequence()) {
         for (const auto& item : f.items()) raw.push_back(item.as_string());
     } else {
-        std::string_view rest = f.as_string();
+        const std::string text = f.as_string();  // the view below must not outlive it
+        std::string_view rest = text;
         while (true) {
             const auto comma = rest.find(',');
             raw.emplace_back(rest.substr(0, comma));

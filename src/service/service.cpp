@@ -605,7 +605,15 @@ void Service::Impl::reload() {
     } catch (const std::exception& e) {
         log_with(spdlog::level::err, "cannot apply the new log settings: " + std::string(e.what()));
     }
-    build_clusters(*next);
+    try {
+        // Builds the new runtimes before swapping them in, so a failure leaves the old ones.
+        build_clusters(*next);
+    } catch (const std::exception& e) {
+        log_with(spdlog::level::err, "cannot apply the new clusters: " + std::string(e.what()) +
+                                         "; keeping the previous configuration");
+        notifier.notify("READY=1\nSTATUS=reload rejected; previous configuration kept");
+        return;
+    }
     config = next;
     log_with(spdlog::level::info, "configuration reloaded",
              {{"clusters", config->clusters.size()}, {"job_overrides", config->jobs.size()}, {"dry_run", after.dry_run}});

@@ -15,11 +15,11 @@
 //   ./build/bench/store-bench [--quick]
 #include "synthetic_job.hpp"
 
-#include "state_store.hpp"
+#include "store/state_store.hpp"
 
 #include "flinkscaler/cycle.hpp"
 #include "flinkscaler/job_state.hpp"
-#include "flinkscaler/replay.hpp"
+#include "replay/replay.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>

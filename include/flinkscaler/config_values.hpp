@@ -11,6 +11,8 @@
 // "Whitespace" below always means what Java's String.trim() removes: every byte <= 0x20.
 #pragma once
 
+#include "flinkscaler/text.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
@@ -101,11 +103,5 @@ std::vector<std::string> parse_list(std::string_view text);
 /// Throws ValueError for an entry without ':', an empty key, a key given twice (Flink's
 /// Collectors.toMap rejects duplicates too), or any of the quoting errors of parse_list.
 std::vector<std::pair<std::string, std::string>> parse_map(std::string_view text);
-
-/// ASCII lower case of a text (config keys, enum names, metric aggregations).
-std::string to_lower(std::string_view text);
-
-/// Levenshtein distance between two texts, for "did you mean ...?" hints on mistyped keys.
-std::size_t edit_distance(std::string_view a, std::string_view b);
 
 }  // namespace flinkscaler

@@ -3,9 +3,9 @@
 // `flinkscaler check-config FILE [--quiet]`: validates the daemon's config file exactly as
 // `flinkscaler run` (and a SIGHUP reload) would read it, and lists every problem at once, one
 // `FILE:LINE:COLUMN: key 'KEY': MESSAGE` per line, so an editor or CI can jump to each.
-#include "commands.hpp"
+#include "cli/commands.hpp"
 
-#include "service_config.hpp"
+#include "service/service_config.hpp"
 
 #include <iostream>
 #include <memory>

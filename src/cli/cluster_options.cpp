@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cluster_options.hpp"
+#include "cli/cluster_options.hpp"
 
 #include "flinkscaler/config_values.hpp"
 

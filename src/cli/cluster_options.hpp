@@ -4,7 +4,7 @@
 // shared by the commands that talk to a cluster directly.
 #pragma once
 
-#include "connection.hpp"
+#include "http/connection.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -2,11 +2,11 @@
 //
 // `flinkscaler evaluate FILE.json [--set key=value ...] [--format table|json]`: replays a
 // recorded job through the scaling core and prints the evaluated metrics and the decision.
-#include "commands.hpp"
+#include "cli/commands.hpp"
 
 #include "flinkscaler/job_state.hpp"
 #include "flinkscaler/numeric.hpp"
-#include "flinkscaler/replay.hpp"
+#include "replay/replay.hpp"
 #include "flinkscaler/report.hpp"
 
 #include <fstream>

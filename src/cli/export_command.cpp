@@ -4,9 +4,9 @@
 // samples the daemon recorded for one job as a replay document (docs/replay-format.md), so
 // `flinkscaler evaluate` shows what the daemon decided and what other options would have done.
 // The database is opened read-only: the daemon may keep running (WAL lets readers in).
-#include "commands.hpp"
-#include "export_replay.hpp"
-#include "service_config.hpp"
+#include "cli/commands.hpp"
+#include "store/export_replay.hpp"
+#include "service/service_config.hpp"
 
 #include "flinkscaler/config_values.hpp"
 

@@ -2,7 +2,7 @@
 //
 // `flinkscaler options`: the reference table of every job.autoscaler.* option, generated from
 // the declarations in the core so the docs cannot drift from the code.
-#include "commands.hpp"
+#include "cli/commands.hpp"
 
 #include "flinkscaler/options.hpp"
 

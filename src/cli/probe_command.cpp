@@ -3,10 +3,10 @@
 // `flinkscaler probe URL [--job ID]`: connects to one Flink cluster the way the daemon will and
 // shows what the autoscaler sees: version, slots, jobs with their effective state, scheduler and
 // autoscaler options, and for running jobs the topology and one round of collected metrics.
-#include "cluster_options.hpp"
-#include "collector.hpp"
-#include "commands.hpp"
-#include "rescaler.hpp"
+#include "cli/cluster_options.hpp"
+#include "flink/collector.hpp"
+#include "cli/commands.hpp"
+#include "flink/rescaler.hpp"
 
 #include "flinkscaler/numeric.hpp"
 

@@ -3,13 +3,13 @@
 // `flinkscaler record URL --job ID --out FILE`: collects samples of one running job at a fixed
 // interval and writes them in the replay format, so `flinkscaler evaluate` can replay real
 // history with any options.
-#include "cluster_options.hpp"
-#include "collector.hpp"
-#include "commands.hpp"
-#include "service_config.hpp"
+#include "cli/cluster_options.hpp"
+#include "flink/collector.hpp"
+#include "cli/commands.hpp"
+#include "service/service_config.hpp"
 
 #include "flinkscaler/config_values.hpp"
-#include "flinkscaler/replay.hpp"
+#include "replay/replay.hpp"
 
 #include <csignal>
 #include <fstream>

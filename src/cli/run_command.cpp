@@ -3,9 +3,9 @@
 // `flinkscaler run --config FILE`: the daemon. Refuses to start on an invalid config (every
 // problem on stderr, exit 1); SIGTERM/SIGINT stop it after the in-flight passes; SIGHUP reloads
 // the config file (a bad file keeps the running config).
-#include "commands.hpp"
-#include "logging.hpp"
-#include "service.hpp"
+#include "cli/commands.hpp"
+#include "service/logging.hpp"
+#include "service/service.hpp"
 
 #include <atomic>
 #include <csignal>

@@ -3,7 +3,7 @@
 
 #include "flinkscaler/numeric.hpp"
 
-#include "enum_names.hpp"
+#include "core/enum_names.hpp"
 
 #include <array>
 #include <algorithm>

@@ -405,15 +405,9 @@ std::vector<std::string> unknown_autoscaler_keys(const Configuration& conf) {
         if (std::any_of(std::begin(kTemplatePrefixes), std::end(kTemplatePrefixes),
                         [&](std::string_view p) { return canonical.starts_with(p); }))
             continue;
-        std::string best;
-        std::size_t best_distance = 4;
-        for (const auto& e : entries()) {
-            const auto d = edit_distance(canonical, e.spec.key);
-            if (d < best_distance) {
-                best_distance = d;
-                best = std::string(e.spec.key);
-            }
-        }
+        std::vector<std::string_view> keys;
+        for (const auto& e : entries()) keys.push_back(e.spec.key);
+        const std::string best(closest_match(canonical, keys).value_or(""));
         unknown.push_back(best.empty() ? key : key + " (did you mean " + best + "?)");
     }
     return unknown;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flinkscaler/topology.hpp"
 
-#include "enum_names.hpp"
+#include "core/enum_names.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "collector.hpp"
+#include "flink/collector.hpp"
 
 #include "flinkscaler/source_partitions.hpp"
 

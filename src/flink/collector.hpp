@@ -8,8 +8,8 @@
 // one details call and one values call per vertex.
 #pragma once
 
-#include "flink_api.hpp"
-#include "metric_selection.hpp"
+#include "flink/flink_api.hpp"
+#include "flink/metric_selection.hpp"
 
 #include <mutex>
 #include <optional>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "metric_selection.hpp"
+#include "flink/metric_selection.hpp"
 
 #include <algorithm>
 #include <optional>

@@ -4,7 +4,7 @@
 // metrics (algorithm.md §2.3-2.5, flink-rest.md §2.3 and §2.6). Pure: no I/O.
 #pragma once
 
-#include "text.hpp"
+#include "http/text.hpp"
 #include "flinkscaler/sample.hpp"
 
 #include <map>

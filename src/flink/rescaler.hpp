@@ -6,7 +6,7 @@
 // `apply_parallelism_overrides` does I/O, through FlinkApi.
 #pragma once
 
-#include "flink_api.hpp"
+#include "flink/flink_api.hpp"
 
 #include "flinkscaler/options.hpp"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "responses.hpp"
+#include "flink/responses.hpp"
 
-#include "text.hpp"
+#include "http/text.hpp"
 
 #include "flinkscaler/json_cursor.hpp"
 #include "flinkscaler/numeric.hpp"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "flink_api.hpp"
+#include "flink/flink_api.hpp"
 
-#include "connection.hpp"
-#include "metric_selection.hpp"
+#include "http/connection.hpp"
+#include "flink/metric_selection.hpp"
 
 #include <functional>
 

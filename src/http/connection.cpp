@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "connection.hpp"
+#include "http/connection.hpp"
 
 #include <httplib.h>
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "job_pass.hpp"
+#include "service/job_pass.hpp"
 
-#include "logging.hpp"
-#include "rescaler.hpp"
+#include "service/logging.hpp"
+#include "flink/rescaler.hpp"
 
 #include "flinkscaler/config_values.hpp"
 #include "flinkscaler/cycle.hpp"
-#include "flinkscaler/replay.hpp"
+#include "replay/replay.hpp"
 #include "flinkscaler/report.hpp"
 
 #include <chrono>

@@ -7,10 +7,10 @@
 // job: a pass never throws.
 #pragma once
 
-#include "collector.hpp"
-#include "flink_api.hpp"
-#include "state_store.hpp"
-#include "status_board.hpp"
+#include "flink/collector.hpp"
+#include "flink/flink_api.hpp"
+#include "store/state_store.hpp"
+#include "service/status_board.hpp"
 
 #include "flinkscaler/excluded_periods.hpp"
 #include "flinkscaler/job_state.hpp"

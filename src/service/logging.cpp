@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "logging.hpp"
+#include "service/logging.hpp"
 
 #include "flinkscaler/time.hpp"
 

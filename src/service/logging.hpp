@@ -6,7 +6,7 @@
 // block for multi-line values) in text.
 #pragma once
 
-#include "service_config.hpp"
+#include "service/service_config.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "service.hpp"
+#include "service/service.hpp"
 
-#include "connection.hpp"
-#include "job_pass.hpp"
-#include "resource_manager.hpp"
-#include "logging.hpp"
-#include "state_store.hpp"
-#include "status_board.hpp"
-#include "status_server.hpp"
-#include "systemd_notify.hpp"
-#include "worker_pool.hpp"
+#include "http/connection.hpp"
+#include "service/job_pass.hpp"
+#include "yarn/resource_manager.hpp"
+#include "service/logging.hpp"
+#include "store/state_store.hpp"
+#include "service/status_board.hpp"
+#include "service/status_server.hpp"
+#include "service/systemd_notify.hpp"
+#include "service/worker_pool.hpp"
 
 #include "flinkscaler/config_values.hpp"
 

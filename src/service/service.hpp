@@ -10,7 +10,7 @@
 // and request_reload() may be called from any thread (the signal handler thread).
 #pragma once
 
-#include "service_config.hpp"
+#include "service/service_config.hpp"
 
 #include <atomic>
 #include <condition_variable>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "service_config.hpp"
+#include "service/service_config.hpp"
 
-#include "yaml_reader.hpp"
+#include "service/yaml_reader.hpp"
 
 #include "flinkscaler/config_values.hpp"
 

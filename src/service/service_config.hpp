@@ -13,9 +13,9 @@
 // entry wins) < the job's own Flink configuration (`GET /jobs/:jid/jobmanager/config`).
 #pragma once
 
-#include "applications.hpp"
-#include "connection.hpp"
-#include "flink_endpoint.hpp"
+#include "yarn/applications.hpp"
+#include "http/connection.hpp"
+#include "yarn/flink_endpoint.hpp"
 
 #include "flinkscaler/options.hpp"
 #include "flinkscaler/time.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "status_board.hpp"
+#include "service/status_board.hpp"
 
 #include <unistd.h>
 

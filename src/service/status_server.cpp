@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "status_server.hpp"
+#include "service/status_server.hpp"
 
-#include "state_store.hpp"
+#include "store/state_store.hpp"
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>

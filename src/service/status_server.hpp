@@ -17,7 +17,7 @@
 // connection can hold.
 #pragma once
 
-#include "status_board.hpp"
+#include "service/status_board.hpp"
 
 #include <chrono>
 #include <memory>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "systemd_notify.hpp"
+#include "service/systemd_notify.hpp"
 
 #include <sys/socket.h>
 #include <sys/un.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "yaml_reader.hpp"
+#include "service/yaml_reader.hpp"
 
 #include "flinkscaler/config_values.hpp"
 
@@ -62,17 +62,8 @@ std::vector<ConfigProblem> Problems::sorted() const {
 }
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
-    std::string best;
-    std::size_t best_distance = 4;  // beyond 3 edits a suggestion is more confusing than helpful
-    const std::string lowered = to_lower(word);
-    for (const auto& candidate : candidates) {
-        const auto d = edit_distance(lowered, to_lower(candidate));
-        if (d < best_distance) {
-            best_distance = d;
-            best = candidate;
-        }
-    }
-    return best;
+    const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+    return std::string(closest_match(word, views).value_or(""));
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {

@@ -10,7 +10,7 @@
 // point the reader at the wrong place).
 #pragma once
 
-#include "service_config.hpp"
+#include "service/service_config.hpp"
 
 #include "flinkscaler/time.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "export_replay.hpp"
+#include "store/export_replay.hpp"
 
 #include <algorithm>
 #include <optional>

@@ -5,9 +5,9 @@
 // saw with the options the daemon used.
 #pragma once
 
-#include "state_store.hpp"
+#include "store/state_store.hpp"
 
-#include "flinkscaler/replay.hpp"
+#include "replay/replay.hpp"
 
 #include <nlohmann/json.hpp>
 

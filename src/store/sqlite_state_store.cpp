@@ -3,7 +3,7 @@
 // The SQLite implementation of StateStore (architecture.md "State store"). One connection per
 // store, guarded by a mutex: worker threads calling concurrently are serialized here, so the
 // connection is never used by two threads at once.
-#include "state_store.hpp"
+#include "store/state_store.hpp"
 
 #include "flinkscaler/json_cursor.hpp"
 

@@ -21,7 +21,7 @@
 #include "flinkscaler/events.hpp"
 #include "flinkscaler/job_state.hpp"
 #include "flinkscaler/options.hpp"
-#include "flinkscaler/replay.hpp"
+#include "replay/replay.hpp"
 #include "flinkscaler/time.hpp"
 
 #include <cstddef>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "applications.hpp"
+#include "yarn/applications.hpp"
 
-#include "text.hpp"
+#include "http/text.hpp"
 #include "flinkscaler/json_cursor.hpp"
 
 #include <nlohmann/json.hpp>

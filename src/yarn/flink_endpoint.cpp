@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "flink_endpoint.hpp"
+#include "yarn/flink_endpoint.hpp"
 
 #include <charconv>
 #include <stdexcept>

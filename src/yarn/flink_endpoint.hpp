@@ -6,7 +6,7 @@
 // reachable, the address changes when the AM restarts, so it is recomputed on every pass).
 #pragma once
 
-#include "applications.hpp"
+#include "yarn/applications.hpp"
 
 #include <optional>
 #include <string>

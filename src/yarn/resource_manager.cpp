@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "resource_manager.hpp"
+#include "yarn/resource_manager.hpp"
 
-#include "text.hpp"
-#include "url_origin.hpp"
+#include "http/text.hpp"
+#include "yarn/url_origin.hpp"
 
 #include <nlohmann/json.hpp>
 

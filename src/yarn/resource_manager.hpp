@@ -7,8 +7,8 @@
 // credentials never reach a host nobody configured.
 #pragma once
 
-#include "applications.hpp"
-#include "connection.hpp"
+#include "yarn/applications.hpp"
+#include "http/connection.hpp"
 
 #include <cstddef>
 #include <memory>

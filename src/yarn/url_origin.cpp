@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "url_origin.hpp"
+#include "yarn/url_origin.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -2,9 +2,9 @@
 //
 // The Flink client against the Flink REST simulator: discovery, metric collection, the rescale
 // round trip, and every fault knob producing its documented error without a crash.
-#include "collector.hpp"
-#include "connection.hpp"
-#include "rescaler.hpp"
+#include "flink/collector.hpp"
+#include "http/connection.hpp"
+#include "flink/rescaler.hpp"
 #include "sim_process.hpp"
 
 #include <catch2/catch.hpp>

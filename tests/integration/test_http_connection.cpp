@@ -2,7 +2,7 @@
 //
 // The HTTP connection against an in-process server on loopback: path prefix, auth headers,
 // retries, the per-server concurrency cap and the response size cap.
-#include "connection.hpp"
+#include "http/connection.hpp"
 
 #include <httplib.h>
 

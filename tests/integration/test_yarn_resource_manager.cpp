@@ -4,9 +4,9 @@
 // active RM costs one request, a down or standby RM is skipped, a redirect is followed only to a
 // configured RM, and errors name the cluster and every RM that was asked.
 #include "fixture.hpp"
-#include "connection.hpp"
-#include "resource_manager.hpp"
-#include "url_origin.hpp"
+#include "http/connection.hpp"
+#include "yarn/resource_manager.hpp"
+#include "yarn/url_origin.hpp"
 
 #include <httplib.h>
 

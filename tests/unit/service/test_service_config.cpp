@@ -4,7 +4,7 @@
 // every section, defaults, option maps, every kind of problem with its exact position and key,
 // precedence of options level by level, globs, relative paths and secrets.
 #include "temp_dir.hpp"
-#include "service_config.hpp"
+#include "service/service_config.hpp"
 
 #include "flinkscaler/config_values.hpp"
 

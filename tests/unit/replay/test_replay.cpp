@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "flinkscaler/replay.hpp"
+#include "replay/replay.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fixture.hpp"
-#include "responses.hpp"
+#include "flink/responses.hpp"
 
 #include "flinkscaler/numeric.hpp"
 #include "flinkscaler/source_partitions.hpp"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Where the Flink REST of a YARN application is reached, per access mode (flink-rest.md §6.2).
-#include "flink_endpoint.hpp"
+#include "yarn/flink_endpoint.hpp"
 
 #include <catch2/catch.hpp>
 

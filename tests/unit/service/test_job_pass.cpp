@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "job_pass.hpp"
+#include "service/job_pass.hpp"
 
 #include <catch2/catch.hpp>
 

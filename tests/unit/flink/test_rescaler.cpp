@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rescaler.hpp"
+#include "flink/rescaler.hpp"
 
 #include <catch2/catch.hpp>
 

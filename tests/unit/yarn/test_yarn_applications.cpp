@@ -3,7 +3,7 @@
 // The YARN apps list: the query sent to the RM, the parser over the Hadoop variants, and the
 // client-side filter.
 #include "fixture.hpp"
-#include "applications.hpp"
+#include "yarn/applications.hpp"
 
 #include <catch2/catch.hpp>
 

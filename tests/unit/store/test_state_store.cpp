@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "temp_dir.hpp"
-#include "export_replay.hpp"
-#include "state_store.hpp"
+#include "store/export_replay.hpp"
+#include "store/state_store.hpp"
 
 #include "flinkscaler/cycle.hpp"
 #include "flinkscaler/numeric.hpp"
-#include "flinkscaler/replay.hpp"
+#include "replay/replay.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "worker_pool.hpp"
+#include "service/worker_pool.hpp"
 
 #include <catch2/catch.hpp>
 

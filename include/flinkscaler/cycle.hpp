@@ -17,6 +17,21 @@
 
 namespace flinkscaler {
 
+/// How a full window is trimmed (algorithm.md §1.3 step 10).
+enum class WindowTrim {
+    /// The reference: drop every sample strictly before `now - window`. With samples taken on a
+    /// jittering schedule the sample at about `now - window` survives or not by a few ms, so a
+    /// window alternates between its length and one interval less, and the next pass may find the
+    /// window "not full" again (issue 16).
+    Reference,
+    /// Keep the newest sample at or before `now - window` as the window's anchor and drop only
+    /// what is older: once full, a window spans at least its configured length and less than that
+    /// plus one sampling interval, and stays full however the pass times jitter. Identical to the
+    /// reference when a sample lies exactly on the boundary. Used by the daemon and by replay
+    /// (docs/deviations.md).
+    KeepAnchor,
+};
+
 struct CycleInput {
     const JobTopology& topology;
     /// `timestamps.RUNNING` of the job: when it last switched to RUNNING.
@@ -25,6 +40,7 @@ struct CycleInput {
     Instant now;
     std::optional<LocalTime> local_now;  ///< for excluded periods; UTC when absent
     ResourceContext resources;
+    WindowTrim window_trim = WindowTrim::Reference;
 };
 
 enum class CycleStage {

@@ -29,6 +29,15 @@ Instant window_full_time(const MetricHistory& history, Instant stable_time, Inst
     return (first_stable == history.end() ? now : first_stable->first) + window;
 }
 
+// The first sample a full window keeps (§1.3 step 10; WindowTrim says why there are two rules).
+MetricHistory::iterator window_start(MetricHistory& history, Instant boundary, WindowTrim trim) {
+    auto first_kept = history.lower_bound(boundary);  // the reference: the first sample >= boundary
+    if (trim == WindowTrim::KeepAnchor && first_kept != history.begin() &&
+        (first_kept == history.end() || first_kept->first > boundary))
+        --first_kept;  // the newest sample before the boundary anchors the window
+    return first_kept;
+}
+
 }  // namespace
 
 bool record_restart_duration(ScalingTracking& tracking, const ScalingHistory& history, const JobTopology& topology,
@@ -65,7 +74,7 @@ CycleResult run_cycle(const AutoscalerOptions& options, JobState& state, const C
     CollectedSample sample = compute_sample(input.topology, input.metrics, history, options, &result.excluded_this_cycle);
     history[now] = std::move(sample);
     const bool window_full = now >= result.window_full_at;
-    if (window_full) history.erase(history.begin(), history.lower_bound(now - options.metrics_window));
+    if (window_full) history.erase(history.begin(), window_start(history, now - options.metrics_window, input.window_trim));
 
     trim_scaling_tracking(state.scaling_tracking, options, now);
     trim_scaling_history(state.scaling_history, options, now);

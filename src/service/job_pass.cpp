@@ -183,7 +183,10 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
 
     JobState& state = *job.state;
     const CycleInput cycle_input{collected->topology, collected->running_since, std::move(collected->metrics),
-                                 input.now,           input.local_now,          ResourceContext{}};
+                                 input.now,           input.local_now,          ResourceContext{},
+                                 // Pass times jitter by a few ms around the interval: a window
+                                 // that filled stays full (issue 16, docs/deviations.md).
+                                 WindowTrim::KeepAnchor};
     CycleResult cycle = run_cycle(options, state, cycle_input);
     excluded_this_cycle = cycle.excluded_this_cycle;
     if (env.dry_run && input.options.scaling_enabled && cycle.decision) relabel_dry_run(*cycle.decision);

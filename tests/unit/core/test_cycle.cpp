@@ -439,3 +439,84 @@ TEST_CASE("record_restart_duration records RUNNING - scaling start once every re
         CHECK(empty.records.empty());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scheduling jitter (issue 16): the daemon's passes are due every interval but run a few ms early
+// or late. With WindowTrim::KeepAnchor a window that filled once stays full, and every decision
+// is taken on a window of at least the configured length and less than one interval more.
+
+TEST_CASE("with +-5 ms jitter on the pass times no pass after the first full window is skipped and every "
+          "decided window spans at least the configured length",
+          "[cycle][window][jitter]") {
+    auto conf = example4_conf("60 s");
+    conf["job.autoscaler.scale-down.interval"] = "1 h";  // decisions, but no rescale: steady load
+    const auto options = options_from(conf);
+    const auto topology = source_sink(1, 1);
+    const Instant running = kT0 - 1h;
+    constexpr auto kInterval = 10s;
+    constexpr auto kWindow = 60s;
+
+    for (unsigned seed : {1u, 7u, 42u, 2026u}) {
+        std::uint32_t lcg = seed;  // a fixed pseudo-random sequence: reproducible jitter
+        const auto jitter = [&] {
+            lcg = lcg * 1664525u + 1013904223u;
+            return Millis(static_cast<int>(lcg >> 16) % 11 - 5);  // -5 .. +5 ms
+        };
+        JobState state;
+        bool filled = false;
+        int decided = 0;
+        for (int pass = 0; pass < 100; ++pass) {
+            const Instant now = t(pass * kInterval) + jitter();
+            auto r = flinkscaler::run_cycle(options, state,
+                                            CycleInput{topology, running, steady(pass * 10), now, std::nullopt, {},
+                                                       flinkscaler::WindowTrim::KeepAnchor});
+            INFO("seed " << seed << ", pass " << pass << ": " << r.summary);
+            if (filled) CHECK(r.stage == CycleStage::Decided);
+            if (r.stage != CycleStage::Decided) continue;
+            filled = true;
+            ++decided;
+            const Millis span = state.metric_history.rbegin()->first - state.metric_history.begin()->first;
+            CHECK(span >= kWindow);
+            CHECK(span <= kWindow + kInterval + 10ms);  // one interval more at most (plus the jitter)
+        }
+        CHECK(decided >= 93);  // the window fills at pass 6 or 7 (as the jitter falls)
+    }
+}
+
+TEST_CASE("with +-5 ms jitter the reference trim decides on windows one interval short", "[cycle][window][jitter]") {
+    // The failure the anchor trim fixes, kept visible: the same schedule under the reference rule.
+    auto conf = example4_conf("60 s");
+    conf["job.autoscaler.scale-down.interval"] = "1 h";
+    const auto options = options_from(conf);
+    const auto topology = source_sink(1, 1);
+    std::uint32_t lcg = 1;
+    JobState state;
+    int short_windows = 0;
+    for (int pass = 0; pass < 100; ++pass) {
+        lcg = lcg * 1664525u + 1013904223u;
+        const Instant now = t(pass * 10s) + Millis(static_cast<int>(lcg >> 16) % 11 - 5);
+        auto r = cycle(options, state, topology, kT0 - 1h, now, steady(pass * 10));
+        if (r.stage == CycleStage::Decided &&
+            state.metric_history.rbegin()->first - state.metric_history.begin()->first < 60s)
+            ++short_windows;
+    }
+    CHECK(short_windows > 10);
+}
+
+TEST_CASE("the reference trim loses the boundary sample to 1 ms of jitter; the anchor trim keeps it",
+          "[cycle][window][jitter]") {
+    const auto options = options_from(example4_conf("2 s"));
+    const auto topology = source_sink(1, 1);
+    const Instant running = kT0 - 60s;
+    for (const auto trim : {flinkscaler::WindowTrim::Reference, flinkscaler::WindowTrim::KeepAnchor}) {
+        JobState state;
+        for (const auto at : {t(0ms), t(1000ms), t(2001ms), t(3002ms)})
+            flinkscaler::run_cycle(options, state,
+                                   CycleInput{topology, running, steady(0), at, std::nullopt, {}, trim});
+        const auto times = sample_times(state);
+        if (trim == flinkscaler::WindowTrim::Reference)
+            CHECK(times == std::vector<Instant>{t(2001ms), t(3002ms)});  // t(1000ms) is 2 ms too old
+        else
+            CHECK(times == std::vector<Instant>{t(1000ms), t(2001ms), t(3002ms)});
+    }
+}

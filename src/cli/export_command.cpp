@@ -3,7 +3,8 @@
 // `flinkscaler export (--config FILE | --database PATH) --job KEY [--since DURATION] [--out FILE]`: writes the raw
 // samples the daemon recorded for one job as a replay document (docs/replay-format.md), so
 // `flinkscaler evaluate` shows what the daemon decided and what other options would have done.
-// The database is opened read-only: the daemon may keep running (WAL lets readers in).
+// The database is opened read-only: the daemon may keep running (WAL lets readers in). It is opened
+// through the store registry, so --database also takes a store location (sqlite:PATH).
 #include "cli/commands.hpp"
 #include "store/export_replay.hpp"
 #include "store/open_store.hpp"

@@ -15,7 +15,7 @@
 //   ./build/bench/store-bench [--quick]
 #include "synthetic_job.hpp"
 
-#include "store/state_store.hpp"
+#include "store/sqlite/sqlite_state_store.hpp"
 
 #include "flinkscaler/cycle.hpp"
 #include "flinkscaler/job_state.hpp"

@@ -3,9 +3,11 @@
 // `flinkscaler export (--config FILE | --database PATH) --job KEY [--since DURATION] [--out FILE]`: writes the raw
 // samples the daemon recorded for one job as a replay document (docs/replay-format.md), so
 // `flinkscaler evaluate` shows what the daemon decided and what other options would have done.
-// The database is opened read-only: the daemon may keep running (WAL lets readers in).
+// The database is opened read-only: the daemon may keep running (WAL lets readers in). It is opened
+// through the store registry, so --database also takes a store location (sqlite:PATH).
 #include "cli/commands.hpp"
 #include "store/export_replay.hpp"
+#include "store/open_store.hpp"
 #include "service/service_config.hpp"
 
 #include "flinkscaler/config_values.hpp"
@@ -45,7 +47,7 @@ int run_export(const ExportArgs& args) {
             throw std::runtime_error("give either --config FILE or --database PATH");
         std::string database = args.database;
         if (database.empty()) database = service::load_service_config(args.config).service.state_database;
-        auto db = store::open_sqlite_store_read_only(database);
+        auto db = store::open_state_reader(store::parse_store_location(database));
         const store::ReplayExport exported = store::export_replay(*db, args.job, since);
         for (const auto& note : exported.notes) std::cerr << "flinkscaler export: note: " << note << "\n";
 

@@ -191,12 +191,20 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     excluded_this_cycle = cycle.excluded_this_cycle;
     if (env.dry_run && input.options.scaling_enabled && cycle.decision) relabel_dry_run(*cycle.decision);
 
-    env.store.save(job.id.key, state, input.now, recorded ? &*recorded : nullptr);
+    // The state and the events of this pass are committed together, before REALIZE sends a new
+    // parallelism to Flink. No lease yet: the SQLite store is the only writer of its database.
+    std::vector<bool> fresh_events;
+    store::JobTransaction tx = env.store.begin(job.id.key, std::nullopt);
+    tx.save(state, input.now, recorded ? &*recorded : nullptr);
+    if (cycle.decision)
+        for (const auto& event : cycle.decision->events) fresh_events.push_back(tx.record(event, input.now).count == 1);
+    tx.commit();
 
     bool report_is_new = false;
     if (cycle.decision) {
-        for (const auto& event : cycle.decision->events) {
-            const bool fresh = record_event(env, job, event, input.now);
+        for (std::size_t i = 0; i < cycle.decision->events.size(); ++i) {
+            const auto& event = cycle.decision->events[i];
+            const bool fresh = fresh_events[i];
             if (event.reason == "ScalingReport") {
                 report_is_new = fresh;
             } else if (fresh) {

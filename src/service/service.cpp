@@ -5,7 +5,7 @@
 #include "service/job_pass.hpp"
 #include "yarn/resource_manager.hpp"
 #include "service/logging.hpp"
-#include "store/state_store.hpp"
+#include "store/open_store.hpp"
 #include "service/status_board.hpp"
 #include "service/status_server.hpp"
 #include "service/systemd_notify.hpp"
@@ -622,7 +622,7 @@ void Service::Impl::reload() {
 
 void Service::Impl::run() {
     const auto& settings = config->service;
-    store = store::open_sqlite_store(settings.state_database);
+    store = store::open_state_store(store::StoreSettings::sqlite_file(settings.state_database));
     log_with(spdlog::level::info, "state store open", {{"database", settings.state_database}});
 
     std::unique_ptr<StatusServer> server;

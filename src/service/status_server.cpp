@@ -119,7 +119,7 @@ nlohmann::json event_json(const store::StoredEvent& e) {
 struct StatusServer::Impl {
     std::string address;
     StatusBoard& board;
-    store::StateStore* store;
+    store::StateReader* store;
     std::chrono::steady_clock::duration liveness_limit;
 
     std::mutex lifecycle;  ///< serializes start() and stop()
@@ -129,7 +129,7 @@ struct StatusServer::Impl {
     std::atomic<bool> stopping{false};
     std::atomic<int> port{0};
 
-    Impl(std::string address_, StatusBoard& board_, store::StateStore* store_,
+    Impl(std::string address_, StatusBoard& board_, store::StateReader* store_,
          std::chrono::steady_clock::duration liveness_limit_)
         : address(std::move(address_)), board(board_), store(store_), liveness_limit(liveness_limit_) {}
 
@@ -231,7 +231,7 @@ struct StatusServer::Impl {
     }
 };
 
-StatusServer::StatusServer(std::string address, StatusBoard& board, store::StateStore* store,
+StatusServer::StatusServer(std::string address, StatusBoard& board, store::StateReader* store,
                            std::chrono::steady_clock::duration liveness_limit)
     : impl_(std::make_unique<Impl>(std::move(address), board, store, liveness_limit)) {}
 

@@ -24,7 +24,7 @@
 #include <string>
 
 namespace flinkscaler::store {
-class StateStore;
+class StateReader;
 }
 
 namespace flinkscaler::service {
@@ -34,7 +34,7 @@ public:
     /// `address` is "host:port" ("[v6-address]:port" for IPv6; an empty host means 0.0.0.0);
     /// port 0 binds any free port (see port()). `store` may be null: jobs then have no events.
     /// `liveness_limit` is how long the job loop may stay silent before /healthz fails.
-    StatusServer(std::string address, StatusBoard& board, store::StateStore* store,
+    StatusServer(std::string address, StatusBoard& board, store::StateReader* store,
                  std::chrono::steady_clock::duration liveness_limit);
     ~StatusServer();  ///< stop()
     StatusServer(const StatusServer&) = delete;

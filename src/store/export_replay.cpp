@@ -44,7 +44,7 @@ std::optional<std::string> topology_change(const std::vector<VertexInfo>& previo
 
 nlohmann::json ReplayExport::document() const { return replay_document(input, job); }
 
-ReplayExport export_replay(StateStore& store, const std::string& job_key, Instant since) {
+ReplayExport export_replay(StateReader& store, const std::string& job_key, Instant since) {
     const std::optional<JobInfo> info = store.job_info(job_key);
     if (!info) {
         const auto keys = store.job_keys();

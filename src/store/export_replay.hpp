@@ -47,6 +47,6 @@ struct ReplayExport {
 /// exported, and `skipped`/`notes` say so. Throws ExportError when the job has no job info (an
 /// unknown job, or one the daemon has not described yet) or no recorded sample in the range;
 /// store errors propagate (std::runtime_error).
-ReplayExport export_replay(StateStore& store, const std::string& job_key, Instant since);
+ReplayExport export_replay(StateReader& store, const std::string& job_key, Instant since);
 
 }  // namespace flinkscaler::store

@@ -4,12 +4,12 @@
 # Usage: export_tests.sh FLINKSCALER_BINARY FIXTURES_DIR
 #
 # No daemon is needed: a database like the daemon's is built with Python's sqlite3 from the
-# store's own migrations (schema/*.sql) and the rows the store writes (one jobInfo state row, one
+# store's own migrations (schema/sqlite/*.sql) and the rows the store writes (one jobInfo state row, one
 # recorded_sample row per raw sample, see src/store/state_store.hpp). The samples are those of
 # tests/fixtures/replay/load-step.json moved to end one minute ago, so --since is deterministic.
 set -euo pipefail
 bin=$1 fixtures=$2
-schema=$(cd "$fixtures/../../schema" && pwd)
+schema=$(cd "$fixtures/../../schema/sqlite" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 out=$work/out err=$work/err
 db=$work/state.db

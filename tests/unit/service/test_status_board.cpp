@@ -2,7 +2,7 @@
 // The status board (metrics registry) and the status HTTP endpoint, served in-process on a free
 // port and called with httplib::Client; events come from a real SQLite store in a temp file.
 #include "temp_dir.hpp"
-#include "store/state_store.hpp"
+#include "store/sqlite/sqlite_state_store.hpp"
 #include "service/status_board.hpp"
 #include "service/status_server.hpp"
 

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -74,6 +75,11 @@ bool parse_boolean(std::string_view text);
 /// range become +-Infinity and ones below it become +-0.0, as in Java.
 /// Hexadecimal floats are not supported. Throws ValueError on anything else.
 double parse_double(std::string_view text);
+
+/// parse_double without the exception: nullopt when the text is not a Java double ("true",
+/// "RUNNING", "", "inf"). For values where "not a number" is an answer, such as the string
+/// values of Flink metrics.
+std::optional<double> try_parse_java_double(std::string_view text);
 
 /// Parses a 32-bit integer as Java's Integer.parseInt does on the trimmed text: an optional
 /// '+' or '-' followed by decimal digits. Throws ValueError on anything else or when the

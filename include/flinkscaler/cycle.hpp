@@ -40,6 +40,7 @@ struct CycleInput {
     Instant now;
     std::optional<LocalTime> local_now;  ///< for excluded periods; UTC when absent
     ResourceContext resources;
+    bool dry_run = false;  ///< see DecisionContext::dry_run
     WindowTrim window_trim = WindowTrim::Reference;
 };
 

@@ -2,7 +2,8 @@
 //
 // The job-level decision (algorithm.md §4.9-4.10): compute every vertex's target, scale only
 // if some vertex is outside its utilization band, and apply every blocking check of the
-// reference (memory pressure, scaling disabled, excluded periods, resource quota). On a commit
+// reference (memory pressure, scaling disabled, excluded periods, resource quota) plus the
+// daemon's dry run (BlockReason says which one stopped a change). On a commit
 // the job state is updated: scaling history, restart tracking, parallelism overrides, and the
 // delayed scale-down queue is cleared.
 #pragma once
@@ -40,6 +41,10 @@ struct DecisionContext {
     /// time (the configured vertex.exclude.ids are added by `decide`).
     std::set<VertexId> excluded_this_cycle;
     ResourceContext resources;
+    /// The daemon's dry run (--dry-run, service.dry-run): a change that would execute is blocked
+    /// as BlockReason::DryRun and nothing is committed, so the history never claims rescales that
+    /// did not happen. A job with scaling disabled by its own options still says so.
+    bool dry_run = false;
 };
 
 enum class DecisionOutcome {
@@ -48,6 +53,16 @@ enum class DecisionOutcome {
     Blocked,      ///< a change was wanted but a check stopped it (see `reason`)
 };
 std::string_view to_string(DecisionOutcome o);
+
+/// What stopped a wanted change (DecisionOutcome::Blocked), in the order `decide` checks them.
+/// A new blocking check (a fleet guardrail, say) adds its value here and its check in `decide`.
+enum class BlockReason {
+    MemoryPressure,   ///< GC pressure or heap usage above its threshold (§4.9 step 1)
+    ScalingDisabled,  ///< job.autoscaler.scaling.enabled: false
+    DryRun,           ///< DecisionContext::dry_run
+    ExcludedPeriod,   ///< now lies in job.autoscaler.excluded.periods
+    ResourceQuota,    ///< job.autoscaler.quota.cpu / quota.memory (§4.10)
+};
 
 /// Every evaluated vertex with what was decided for it and why.
 struct VertexVerdict {
@@ -61,6 +76,8 @@ struct VertexVerdict {
 
 struct ScalingDecision {
     DecisionOutcome outcome = DecisionOutcome::NoChange;
+    /// Set exactly when `outcome` is Blocked.
+    std::optional<BlockReason> blocked_by;
     std::string reason;
     /// The parallelism changes (committed when Scaled, recommended when Blocked).
     std::map<VertexId, ScalingSummary> summaries;
@@ -77,8 +94,5 @@ ScalingDecision decide(const DecisionContext& context, EvaluatedMetrics& evaluat
 std::optional<std::string> quota_exceeded(const JobTopology& topology,
                                           const std::map<VertexId, ScalingSummary>& summaries,
                                           const AutoscalerOptions& options, const ResourceContext& resources);
-
-/// UTC broken-down time of an instant.
-LocalTime utc_local_time(Instant t);
 
 }  // namespace flinkscaler

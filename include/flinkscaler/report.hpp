@@ -14,6 +14,8 @@
 namespace flinkscaler {
 
 inline constexpr std::string_view kScalingEnabledHeader = "Scaling execution enabled, begin scaling vertices:";
+/// The header of a dry run's recommendation (flinkscaler's own: the reference has no dry run).
+inline constexpr std::string_view kDryRunHeader = "Dry run, recommended parallelism change:";
 
 /// "Scaling execution disabled by config <key>:<value>, recommended parallelism change:"
 std::string scaling_disabled_header(const std::string& key_value);

@@ -13,8 +13,19 @@
 
 namespace flinkscaler {
 
-/// ASCII lower case of a text (config keys, enum names, metric aggregations).
+/// ASCII lower case of a text (config keys, enum names, metric aggregations, unit labels).
+/// Bytes outside A-Z stay untouched (whatever the C locale), so UTF-8 such as "µs" survives.
 std::string to_lower(std::string_view text);
+
+/// What Java's String.trim() removes: every char <= ' ' (Flink trims option values with it).
+std::string_view java_trim(std::string_view text);
+
+/// Java's Character.isWhitespace for ASCII: space, \t, \n, \v, \f, \r and 0x1c-0x1f.
+bool is_java_whitespace(char c);
+
+/// What Java's String.strip() removes: is_java_whitespace from both ends (Quartz and the Flink
+/// autoscaler's CalendarUtils strip sub-expressions with it).
+std::string_view java_strip(std::string_view text);
 
 /// Levenshtein distance between two texts, for "did you mean ...?" hints on mistyped keys.
 std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -26,4 +26,23 @@ std::string format_instant(Instant t);
 /// Throws std::invalid_argument on anything else.
 Instant parse_instant(const std::string& text);
 
+/// A local calendar time, already converted to the service's time zone by the caller.
+/// The day of week is derived from the date (proleptic Gregorian calendar).
+struct LocalTime {
+    int year;
+    int month;            ///< 1-12
+    int day;              ///< 1-31
+    int hour;             ///< 0-23
+    int minute;           ///< 0-59
+    int second;           ///< 0-59
+    int millisecond = 0;  ///< 0-999
+};
+
+/// UTC broken-down time of an instant.
+LocalTime utc_local_time(Instant t);
+
+/// Throws std::invalid_argument if a field of `t` is out of range (month 1-12, day within the
+/// month, hour 0-23, minute 0-59, second 0-59, millisecond 0-999).
+void validate_local_time(const LocalTime& t);
+
 }  // namespace flinkscaler

@@ -41,29 +41,14 @@ std::string quoted(std::string_view text) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Characters and text
+// Characters and text (trimming is Java's String.trim(): java_trim of text.hpp)
 
-// Java's String.trim() removes every char <= ' '; Flink trims with it, so we do the same.
-bool is_blank_char(char c) { return static_cast<unsigned char>(c) <= ' '; }
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_blank_char(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_blank_char(text.back())) text.remove_suffix(1);
-    return text;
-}
-
-bool is_blank(std::string_view text) { return trim(text).empty(); }
+bool is_blank(std::string_view text) { return java_trim(text).empty(); }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // ASCII only: unit labels are ASCII apart from the micro sign, whose bytes must stay untouched.
 char to_lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string to_lower_ascii(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](char c) { return to_lower_ascii(c); });
-    return out;
-}
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() &&
@@ -124,7 +109,7 @@ struct NumberAndUnit {
 };
 
 NumberAndUnit split_number_and_unit(const Subject& subject) {
-    const std::string_view trimmed = trim(subject.text);
+    const std::string_view trimmed = java_trim(subject.text);
     if (trimmed.empty()) reject(subject, "the value is empty");
     const std::size_t digit_count = count_leading_digits(trimmed);
     if (digit_count == 0) {
@@ -133,7 +118,7 @@ NumberAndUnit split_number_and_unit(const Subject& subject) {
     bool out_of_range = false;
     const auto number = parse_whole_integer<int64_t>(trimmed.substr(0, digit_count), out_of_range);
     if (!number) reject(subject, "the number does not fit in a signed 64-bit integer");
-    return {*number, trim(trimmed.substr(digit_count))};
+    return {*number, java_trim(trimmed.substr(digit_count))};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,7 +143,7 @@ constexpr std::array<TimeUnitSpec, 7> kTimeUnits{{
 }};
 
 const TimeUnitSpec* find_time_unit(std::string_view label) {
-    const std::string lower = to_lower_ascii(label);
+    const std::string lower = to_lower(label);
     for (const TimeUnitSpec& unit : kTimeUnits) {
         for (std::string_view known : unit.labels) {
             if (!known.empty() && known == lower) return &unit;
@@ -315,7 +300,7 @@ std::optional<int64_t> truncated_millis(int64_t seconds, int64_t nanos) {
 }
 
 std::chrono::milliseconds parse_iso_duration(const Subject& subject) {
-    const auto parts = split_iso_duration(trim(subject.text));
+    const auto parts = split_iso_duration(java_trim(subject.text));
     if (!parts) reject(subject, kIsoExpectation);
     const auto seconds = total_seconds(*parts);
     const auto millis =
@@ -349,7 +334,7 @@ constexpr std::array<MemoryUnitSpec, 5> kMemoryUnits{{
 }};
 
 const MemoryUnitSpec* find_memory_unit(std::string_view label) {
-    const std::string lower = to_lower_ascii(label);
+    const std::string lower = to_lower(label);
     for (const MemoryUnitSpec& unit : kMemoryUnits) {
         for (std::string_view known : unit.labels) {
             if (!known.empty() && known == lower) return &unit;
@@ -483,7 +468,7 @@ std::string unquote(std::string_view wholly_quoted) {
 
 // One list element, map key or map value: trimmed text, or the content of one quoted run.
 std::string parse_element(const Subject& subject, std::string_view piece) {
-    const std::string_view trimmed = trim(piece);
+    const std::string_view trimmed = java_trim(piece);
     if (is_wholly_quoted(trimmed)) return unquote(trimmed);
     if (!trimmed.empty() && is_quote(trimmed.front())) {
         reject(subject, "unexpected text after the closing quote in " + quoted(trimmed));
@@ -499,7 +484,7 @@ std::string parse_element(const Subject& subject, std::string_view piece) {
 // Map entries
 
 std::pair<std::string, std::string> parse_map_entry(const Subject& subject, std::string_view piece) {
-    const std::string_view trimmed = trim(piece);
+    const std::string_view trimmed = java_trim(piece);
     if (trimmed.empty()) reject(subject, "empty entry between two ','");
     // Flink writes an entry holding ',' as one quoted run around "key:value".
     const std::string unwrapped = is_wholly_quoted(trimmed) ? unquote(trimmed) : std::string(trimmed);
@@ -532,7 +517,7 @@ void reject_duplicate_keys(const Subject& subject, const Entries& entries) {
 
 std::chrono::milliseconds parse_duration(std::string_view text) {
     const Subject subject{"duration", text};
-    if (looks_like_iso_duration(trim(text))) return parse_iso_duration(subject);
+    if (looks_like_iso_duration(java_trim(text))) return parse_iso_duration(subject);
     return parse_flink_duration(subject);
 }
 
@@ -567,15 +552,14 @@ std::int64_t parse_memory_size(std::string_view text) {
 }
 
 bool parse_boolean(std::string_view text) {
-    const std::string_view trimmed = trim(text);
+    const std::string_view trimmed = java_trim(text);
     if (equals_ignore_case(trimmed, "true")) return true;
     if (equals_ignore_case(trimmed, "false")) return false;
     reject({"boolean", text}, "expected true or false");
 }
 
-double parse_double(std::string_view text) {
-    const Subject subject{"double", text};
-    std::string_view body = trim(text);
+std::optional<double> try_parse_java_double(std::string_view text) {
+    std::string_view body = java_trim(text);
     const bool negative = !body.empty() && body.front() == '-';
     if (!body.empty() && (body.front() == '-' || body.front() == '+')) body.remove_prefix(1);
     const double sign = negative ? -1.0 : 1.0;
@@ -586,17 +570,20 @@ double parse_double(std::string_view text) {
 
     if (!body.empty() && std::string_view("dDfF").find(body.back()) != std::string_view::npos) body.remove_suffix(1);
     const auto parts = split_decimal(body);
-    if (!parts) {
-        reject(subject,
-               "expected a decimal number such as 1.5, -2e-3 or .5 (optionally suffixed d or f), NaN or Infinity");
-    }
+    if (!parts) return std::nullopt;
     return sign * parse_decimal_magnitude(*parts, body);
+}
+
+double parse_double(std::string_view text) {
+    if (const auto value = try_parse_java_double(text)) return *value;
+    reject({"double", text},
+           "expected a decimal number such as 1.5, -2e-3 or .5 (optionally suffixed d or f), NaN or Infinity");
 }
 
 int parse_int(std::string_view text) {
     const Subject subject{"integer", text};
     bool out_of_range = false;
-    const auto value = parse_whole_integer<int>(trim(text), out_of_range);
+    const auto value = parse_whole_integer<int>(java_trim(text), out_of_range);
     if (out_of_range) reject(subject, "out of the 32-bit integer range [-2147483648, 2147483647]");
     if (!value) reject(subject, "expected an optional sign followed by decimal digits");
     return *value;

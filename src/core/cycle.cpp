@@ -104,7 +104,7 @@ CycleResult run_cycle(const AutoscalerOptions& options, JobState& state, const C
     }
 
     DecisionContext context{input.topology, options, now, input.local_now, result.restart_time,
-                            result.excluded_this_cycle, input.resources};
+                            result.excluded_this_cycle, input.resources, input.dry_run};
     ScalingDecision decision = decide(context, evaluated, state);
     result.stage = CycleStage::Decided;
     result.summary = std::string(to_string(decision.outcome)) + ": " + decision.reason;

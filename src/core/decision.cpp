@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flinkscaler/decision.hpp"
 
+#include "flinkscaler/event_reasons.hpp"
 #include "flinkscaler/numeric.hpp"
 #include "flinkscaler/report.hpp"
 #include "flinkscaler/vertex_scaler.hpp"
@@ -20,32 +21,16 @@ std::string_view to_string(DecisionOutcome o) {
     return "?";
 }
 
-LocalTime utc_local_time(Instant t) {
-    using namespace std::chrono;
-    const auto day_point = floor<days>(t);
-    const year_month_day date{day_point};
-    const auto in_day = t - day_point;
-    LocalTime local{};
-    local.year = static_cast<int>(date.year());
-    local.month = static_cast<int>(static_cast<unsigned>(date.month()));
-    local.day = static_cast<int>(static_cast<unsigned>(date.day()));
-    local.hour = static_cast<int>(duration_cast<hours>(in_day).count());
-    local.minute = static_cast<int>(duration_cast<minutes>(in_day).count() % 60);
-    local.second = static_cast<int>(duration_cast<seconds>(in_day).count() % 60);
-    local.millisecond = static_cast<int>(in_day.count() % 1000);
-    return local;
-}
-
 namespace {
 
 // §4.9 step 1: a job whose TaskManagers are short of memory is not rescaled.
 std::optional<Event> memory_pressure(const EvaluatedVertexMetrics& global, const AutoscalerOptions& options) {
     const auto event = [&](const char* what, double value, const char* key) {
-        return Event{EventType::Normal, "MemoryPressure",
-                     std::string(what) + " " + java_double_to_string(value) +
-                         " is above the allowed limit for scaling operations. Please adjust the available memory "
-                         "capacity.",
-                     key, options.event_interval};
+        return make_event(EventReason::MemoryPressure,
+                          std::string(what) + " " + java_double_to_string(value) +
+                              " is above the allowed limit for scaling operations. Please adjust the available memory "
+                              "capacity.",
+                          key, options.event_interval);
     };
     const double gc = current_of(global, M::GC_PRESSURE);
     if (gc > options.gc_pressure_threshold) return event("GC Pressure", gc, "gcPressure");
@@ -54,16 +39,26 @@ std::optional<Event> memory_pressure(const EvaluatedVertexMetrics& global, const
     return std::nullopt;
 }
 
-// The key/value that disables execution (§6.3 header), or nullopt when scaling may execute.
-std::optional<std::string> execution_disabled_by(const DecisionContext& ctx) {
-    if (!ctx.options.scaling_enabled) return std::string("job.autoscaler.scaling.enabled:false");
+/// Why execution is off for this decision: the reason, and for a setting the key/value that
+/// turns it off (the §6.3 header names it).
+struct ExecutionBlock {
+    BlockReason reason;
+    std::string key_value;
+};
+
+// Checked in BlockReason order: the job's own scaling.enabled first, so a dry run of a job that
+// disables scaling still reports the job's setting.
+std::optional<ExecutionBlock> execution_blocked_by(const DecisionContext& ctx) {
+    if (!ctx.options.scaling_enabled)
+        return ExecutionBlock{BlockReason::ScalingDisabled, "job.autoscaler.scaling.enabled:false"};
+    if (ctx.dry_run) return ExecutionBlock{BlockReason::DryRun, {}};
     if (ctx.options.excluded_periods.empty()) return std::nullopt;
     const auto periods = ExcludedPeriods::parse(ctx.options.excluded_periods);
     const LocalTime local = ctx.local_now ? *ctx.local_now : utc_local_time(ctx.now);
     if (!periods.contains(local)) return std::nullopt;
     std::string list;
     for (const auto& expression : ctx.options.excluded_periods) list += (list.empty() ? "" : ", ") + expression;
-    return "job.autoscaler.excluded.periods:[" + list + "]";
+    return ExecutionBlock{BlockReason::ExcludedPeriod, "job.autoscaler.excluded.periods:[" + list + "]"};
 }
 
 std::string recommendation_key(const std::map<VertexId, ScalingSummary>& summaries) {
@@ -138,6 +133,7 @@ ScalingDecision decide(const DecisionContext& ctx, EvaluatedMetrics& evaluated, 
 
     if (auto pressure = memory_pressure(evaluated.global_metrics, options)) {
         decision.outcome = DecisionOutcome::Blocked;
+        decision.blocked_by = BlockReason::MemoryPressure;
         decision.reason = "memory pressure: " + pressure->message;
         decision.events.push_back(std::move(*pressure));
         return decision;
@@ -201,28 +197,31 @@ ScalingDecision decide(const DecisionContext& ctx, EvaluatedMetrics& evaluated, 
         summary.metrics[M::RECOMMENDED_PARALLELISM] = recommended;
     }
 
-    if (auto disabled_by = execution_disabled_by(ctx)) {
+    if (auto block = execution_blocked_by(ctx)) {
+        const bool dry_run = block->reason == BlockReason::DryRun;
         decision.outcome = DecisionOutcome::Blocked;
-        decision.reason = "scaling execution disabled by " + *disabled_by;
-        decision.events.push_back(Event{EventType::Normal, "ScalingReport",
-                                        reference_report_message(scaling_disabled_header(*disabled_by),
-                                                                 decision.summaries),
-                                        recommendation_key(decision.summaries), options.event_interval});
+        decision.blocked_by = block->reason;
+        decision.reason = dry_run ? "dry run (--dry-run or service.dry-run): recommendation not applied"
+                                  : "scaling execution disabled by " + block->key_value;
+        const std::string header = dry_run ? std::string(kDryRunHeader) : scaling_disabled_header(block->key_value);
+        decision.events.push_back(make_event(EventReason::ScalingReport,
+                                             reference_report_message(header, decision.summaries),
+                                             recommendation_key(decision.summaries), options.event_interval));
         return decision;
     }
 
     if (auto quota = quota_exceeded(ctx.topology, decision.summaries, options, ctx.resources)) {
         decision.outcome = DecisionOutcome::Blocked;
+        decision.blocked_by = BlockReason::ResourceQuota;
         decision.reason = "resource quota reached: " + *quota;
-        decision.events.push_back(Event{EventType::Warning, "ResourceQuotaReached",
-                                        "Resource quota reached, scaling is not possible: " + *quota, std::nullopt,
-                                        options.event_interval});
+        decision.events.push_back(make_event(EventReason::ResourceQuotaReached,
+                                             "Resource quota reached, scaling is not possible: " + *quota, std::nullopt,
+                                             options.event_interval));
         return decision;
     }
 
-    decision.events.push_back(Event{EventType::Normal, "ScalingReport",
-                                    reference_report_message(kScalingEnabledHeader, decision.summaries),
-                                    std::nullopt, std::nullopt});
+    decision.events.push_back(make_event(EventReason::ScalingReport,
+                                         reference_report_message(kScalingEnabledHeader, decision.summaries)));
     commit(ctx, evaluated, decision.summaries, state);
     decision.outcome = DecisionOutcome::Scaled;
     decision.reason = "rescaling " + std::to_string(decision.summaries.size()) + " vertex(es)";

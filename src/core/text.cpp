@@ -2,16 +2,38 @@
 #include "flinkscaler/text.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <vector>
 
 namespace flinkscaler {
 
+namespace {
+
+/// Drops the characters matching `drop` from both ends.
+template <typename Predicate>
+std::string_view trim_while(std::string_view text, Predicate drop) {
+    while (!text.empty() && drop(text.front())) text.remove_prefix(1);
+    while (!text.empty() && drop(text.back())) text.remove_suffix(1);
+    return text;
+}
+
+}  // namespace
+
 std::string to_lower(std::string_view text) {
     std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
 }
+
+std::string_view java_trim(std::string_view text) {
+    return trim_while(text, [](char c) { return static_cast<unsigned char>(c) <= ' '; });
+}
+
+bool is_java_whitespace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || (c >= '\x1c' && c <= '\x1f');
+}
+
+std::string_view java_strip(std::string_view text) { return trim_while(text, is_java_whitespace); }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flinkscaler/time.hpp"
 
+#include "core/calendar.hpp"
+
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -87,6 +89,46 @@ Instant parse_instant(const std::string& text) {
     } catch (const std::invalid_argument& e) {
         throw std::invalid_argument("invalid timestamp \"" + text + "\" (expected ISO-8601 UTC like "
                                     "2026-11-30T08:00:00Z, or epoch milliseconds): " + e.what());
+    }
+}
+
+LocalTime utc_local_time(Instant t) {
+    using namespace std::chrono;
+    const auto day_point = floor<days>(t);
+    const year_month_day date{day_point};
+    const auto in_day = t - day_point;
+    LocalTime local{};
+    local.year = static_cast<int>(date.year());
+    local.month = static_cast<int>(static_cast<unsigned>(date.month()));
+    local.day = static_cast<int>(static_cast<unsigned>(date.day()));
+    local.hour = static_cast<int>(duration_cast<hours>(in_day).count());
+    local.minute = static_cast<int>(duration_cast<minutes>(in_day).count() % 60);
+    local.second = static_cast<int>(duration_cast<seconds>(in_day).count() % 60);
+    local.millisecond = static_cast<int>(in_day.count() % 1000);
+    return local;
+}
+
+void validate_local_time(const LocalTime& t) {
+    auto bad = [&](const char* what) {
+        throw std::invalid_argument(std::string("invalid local time: ") + what + " out of range");
+    };
+    if (t.month < 1 || t.month > 12) {
+        bad("month");
+    }
+    if (t.day < 1 || t.day > days_in_month(t.year, t.month)) {
+        bad("day");
+    }
+    if (t.hour < 0 || t.hour > 23) {
+        bad("hour");
+    }
+    if (t.minute < 0 || t.minute > 59) {
+        bad("minute");
+    }
+    if (t.second < 0 || t.second > 59) {
+        bad("second");
+    }
+    if (t.millisecond < 0 || t.millisecond > 999) {
+        bad("millisecond");
     }
 }
 

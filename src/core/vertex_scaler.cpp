@@ -2,6 +2,7 @@
 #include "flinkscaler/vertex_scaler.hpp"
 
 #include "flinkscaler/evaluator.hpp"
+#include "flinkscaler/event_reasons.hpp"
 #include "flinkscaler/numeric.hpp"
 
 #include <algorithm>
@@ -43,12 +44,12 @@ int first_aligned(int n, int region_end, int N, bool load_reducing) {
 
 Event scaling_limited_event(const ScaleRequest& r, int n, int result, int N, const AutoscalerOptions& options) {
     const int cap = std::min(r.max_parallelism, r.upper);
-    return Event{EventType::Warning, "ScalingLimited",
-                 "Scaling limited for vertex " + r.vertex + ": computed parallelism " + std::to_string(n) +
-                     " adjusted to " + std::to_string(result) + " to spread " + std::to_string(N) +
-                     " key groups or partitions evenly (upper bound " + std::to_string(cap) + ", lower bound " +
-                     std::to_string(r.lower) + ")",
-                 "ScalingLimited" + r.vertex, options.event_interval};
+    return make_event(EventReason::ScalingLimited,
+                      "Scaling limited for vertex " + r.vertex + ": computed parallelism " + std::to_string(n) +
+                          " adjusted to " + std::to_string(result) + " to spread " + std::to_string(N) +
+                          " key groups or partitions evenly (upper bound " + std::to_string(cap) + ", lower bound " +
+                          std::to_string(r.lower) + ")",
+                      std::string(name_of(EventReason::ScalingLimited)) + r.vertex, options.event_interval);
 }
 
 // The deprecated key-group adjust modes: search upward, else relax downward, and refuse a change
@@ -87,12 +88,13 @@ bool blocked_as_ineffective(const AutoscalerOptions& options, const VertexId& ve
     const double actual_increase = tpr - last_tpr;
     if (ratio_of(actual_increase, expected_increase) >= options.effectiveness_threshold) return false;
     const bool blocking = options.effectiveness_detection_enabled;
-    events.push_back(Event{EventType::Normal, "IneffectiveScaling",
-                           "Ineffective scaling detected for " + vertex + " (expected increase: " +
-                               java_double_to_string(expected_increase) + ", actual increase " +
-                               java_double_to_string(actual_increase) + "). Blocking of ineffective scaling decisions is " +
-                               (blocking ? "enabled" : "disabled"),
-                           "ineffective" + vertex + java_double_to_string(expected_increase), options.event_interval});
+    events.push_back(make_event(EventReason::IneffectiveScaling,
+                                "Ineffective scaling detected for " + vertex + " (expected increase: " +
+                                    java_double_to_string(expected_increase) + ", actual increase " +
+                                    java_double_to_string(actual_increase) +
+                                    "). Blocking of ineffective scaling decisions is " + (blocking ? "enabled" : "disabled"),
+                                "ineffective" + vertex + java_double_to_string(expected_increase),
+                                options.event_interval));
     return blocking;
 }
 

@@ -5,6 +5,7 @@
 // endpoint and what went wrong (no response, HTTP error with Flink's message, malformed body).
 #pragma once
 
+#include "flink/resource_requirements.hpp"
 #include "flink/responses.hpp"
 
 #include <map>

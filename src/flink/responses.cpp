@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flink/responses.hpp"
 
-#include "http/text.hpp"
+#include "http/json_body.hpp"
 
+#include "flinkscaler/config_values.hpp"
 #include "flinkscaler/json_cursor.hpp"
-#include "flinkscaler/numeric.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <cstdint>
 #include <limits>
-#include <set>
 #include <system_error>
 #include <utility>
 
@@ -25,16 +24,7 @@ using Node = JsonCursor<ResponseError>;
 /// Parses a response body; `path` is where the text sits ("$", or "$.plan" for a plan given as
 /// a string).
 json parse_json(std::string_view body, const std::string& path) {
-    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
-        throw ResponseError(path + ": not JSON: empty body");
-    try {
-        return json::parse(body.begin(), body.end());
-    } catch (const json::parse_error& e) {
-        const std::string where = e.byte > body.size() ? "ends early after " + std::to_string(body.size()) + " bytes"
-                                                       : "invalid at byte " + std::to_string(e.byte) + " of " +
-                                                             std::to_string(body.size());
-        throw ResponseError(path + ": not JSON: " + http::quoted_excerpt(body) + " (" + where + ")");
-    }
+    return http::parse_json_body<ResponseError>(body, path);
 }
 
 /// An optional member: absent when missing or null. The node itself must be an object.
@@ -55,26 +45,6 @@ std::int64_t int64_of(const Node& node) {
     }
     if (v.is_number_integer()) return v.get<std::int64_t>();
     node.fail("expected an integer, got " + v.dump());
-}
-
-/// Java's Double.parseDouble on a metric value string, without hexadecimal forms; nullopt when
-/// the text is not a number ("true", "RUNNING", "").
-std::optional<double> parse_java_double(std::string_view text) {
-    while (!text.empty() && static_cast<unsigned char>(text.front()) <= ' ') text.remove_prefix(1);
-    while (!text.empty() && static_cast<unsigned char>(text.back()) <= ' ') text.remove_suffix(1);
-    if (text == "NaN" || text == "+NaN" || text == "-NaN") return kNaN;
-    if (text == "Infinity" || text == "+Infinity") return kInf;
-    if (text == "-Infinity") return -kInf;
-    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-    if (!text.empty() && (text.back() == 'd' || text.back() == 'D' || text.back() == 'f' || text.back() == 'F'))
-        text.remove_suffix(1);
-    if (text.empty()) return std::nullopt;
-    for (char c : text)
-        if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) return std::nullopt;
-    double value = 0.0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-    return value;
 }
 
 FlinkVersion version_of(const Node& root) { return parse_flink_version(root.at("flink-version").string()); }
@@ -207,41 +177,6 @@ JobDetails parse_job_details(std::string_view body) {
     return details;
 }
 
-JobTopology JobDetails::topology(const std::map<VertexId, int>& source_partitions) const {
-    std::map<VertexId, const VertexDetails*> by_id;
-    for (std::size_t i = 0; i < vertices.size(); ++i)
-        if (!by_id.emplace(vertices[i].id, &vertices[i]).second)
-            throw ResponseError("$.vertices[" + std::to_string(i) + "]: vertex " + vertices[i].id + " is listed twice");
-    std::set<VertexId> planned;
-    std::vector<VertexInfo> infos;
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-        const PlanNode& node = plan[i];
-        auto it = by_id.find(node.id);
-        if (it == by_id.end())
-            throw ResponseError("$.plan.nodes[" + std::to_string(i) + "]: vertex " + node.id +
-                                " has no entry in $.vertices");
-        planned.insert(node.id);
-        const VertexDetails& vertex = *it->second;
-        VertexInfo info;
-        info.id = node.id;
-        for (const auto& [input, strategy] : node.inputs)
-            info.inputs.emplace(input, ship_strategy_from_string(strategy));
-        info.parallelism = vertex.parallelism;
-        info.max_parallelism = vertex.max_parallelism;
-        info.finished = vertex.status == "FINISHED";
-        info.slot_sharing_group = vertex.slot_sharing_group;
-        info.name = vertex.name;
-        if (auto partitions = source_partitions.find(node.id); partitions != source_partitions.end())
-            info.num_source_partitions = partitions->second;
-        infos.push_back(std::move(info));
-    }
-    for (std::size_t i = 0; i < vertices.size(); ++i)
-        if (!planned.count(vertices[i].id))
-            throw ResponseError("$.vertices[" + std::to_string(i) + "]: vertex " + vertices[i].id + " (" +
-                                vertices[i].name + ") is not in $.plan.nodes");
-    return JobTopology(std::move(infos));
-}
-
 std::map<VertexId, IoCounters> JobDetails::io_counters() const {
     std::map<VertexId, IoCounters> counters;
     for (const auto& vertex : vertices)
@@ -289,37 +224,12 @@ std::map<std::string, double> parse_metric_values(std::string_view body) {
         const Node value = entry.at("value");
         std::optional<double> number;
         if (value.value().is_string())
-            number = parse_java_double(value.value().get_ref<const std::string&>());
+            number = try_parse_java_double(value.value().get_ref<const std::string&>());
         else if (value.value().is_number())
             number = value.number();
         if (number) values[id] = *number;
     }
     return values;
-}
-
-ResourceRequirements parse_resource_requirements(std::string_view body) {
-    const json document = parse_json(body, "$");
-    const Node root(document, "$");
-    ResourceRequirements requirements;
-    for (const auto& [vertex, entry] : root.members()) {
-        const Node parallelism = entry.at("parallelism");
-        requirements[vertex] = ResourceRequirement{parallelism.at("lowerBound").integer(),
-                                                   parallelism.at("upperBound").integer()};
-    }
-    return requirements;
-}
-
-std::string resource_requirements_body(const ResourceRequirements& requirements) {
-    json body = json::object();
-    for (const auto& [vertex, requirement] : requirements) {
-        json bounds = json::object();
-        bounds["lowerBound"] = requirement.lower_bound;
-        bounds["upperBound"] = requirement.upper_bound;
-        json entry = json::object();
-        entry["parallelism"] = std::move(bounds);
-        body[vertex] = std::move(entry);
-    }
-    return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::vector<std::string> parse_error_messages(std::string_view body) {

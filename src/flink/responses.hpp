@@ -99,7 +99,8 @@ struct JobDetails {
     /// INITIALIZING placeholder graphs have no vertices or no plan: not ready, not an error.
     bool ready() const { return !vertices.empty() && !plan.empty(); }
     /// The algorithm's topology: plan edges, vertex parallelism/max parallelism/status/slot
-    /// sharing group from `vertices`, partition counts from `source_partitions`.
+    /// sharing group from `vertices`, partition counts from `source_partitions` (defined in
+    /// topology_mapping.cpp: a translation to the core's model, not parsing).
     /// Throws ResponseError when plan and vertices disagree, TopologyError on a cyclic graph.
     JobTopology topology(const std::map<VertexId, int>& source_partitions = {}) const;
     /// IO counters per vertex (finished vertices report 0, 0, 0: algorithm.md §2.2).
@@ -120,17 +121,6 @@ std::map<std::string, AggregatedMetric> parse_aggregated_metrics(std::string_vie
 /// GET /jobmanager/metrics?get=... (values are strings): name -> value; a value that does not
 /// parse as a number is left out.
 std::map<std::string, double> parse_metric_values(std::string_view body);
-
-struct ResourceRequirement {
-    int lower_bound = 1;
-    int upper_bound = 1;
-    bool operator==(const ResourceRequirement&) const = default;
-};
-using ResourceRequirements = std::map<VertexId, ResourceRequirement>;
-/// GET /jobs/:jid/resource-requirements: {vid: {parallelism: {lowerBound, upperBound}}}.
-ResourceRequirements parse_resource_requirements(std::string_view body);
-/// The PUT body of the same shape.
-std::string resource_requirements_body(const ResourceRequirements& requirements);
 
 /// Flink's error body {"errors": [...]}; empty when the body is not of that shape.
 std::vector<std::string> parse_error_messages(std::string_view body);

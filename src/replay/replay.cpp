@@ -316,7 +316,7 @@ ReplayRun run_replay(const ReplayInput& input, const Configuration& overrides) {
         const JobTopology topology(sample.vertices);
         CycleInput cycle_input{topology, sample.job_running_since, sample.metrics, sample.timestamp,
                                utc_local_time(sample.timestamp + std::chrono::minutes(input.utc_offset_minutes)),
-                               input.resources, WindowTrim::KeepAnchor};  // as the daemon trims
+                               input.resources, false, WindowTrim::KeepAnchor};  // as the daemon trims
         try {
             cycle.result = run_cycle(run.options, run.final_state, cycle_input);
         } catch (const std::exception& e) {

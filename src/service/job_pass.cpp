@@ -6,6 +6,7 @@
 
 #include "flinkscaler/config_values.hpp"
 #include "flinkscaler/cycle.hpp"
+#include "flinkscaler/event_reasons.hpp"
 #include "replay/replay.hpp"
 #include "flinkscaler/report.hpp"
 
@@ -95,26 +96,6 @@ std::string phase_of(const CycleResult& cycle) {
     return "collecting";
 }
 
-// The forced scaling.enabled=false of a dry run would otherwise report a setting the user never
-// made ("disabled by config job.autoscaler.scaling.enabled:false").
-void relabel_dry_run(ScalingDecision& decision) {
-    constexpr std::string_view kDisabledPrefix = "Scaling execution disabled by config ";
-    constexpr std::string_view kChange = ", recommended parallelism change:";
-    if (decision.outcome != DecisionOutcome::Blocked || !decision.reason.starts_with("scaling execution disabled by"))
-        return;
-    decision.reason = "dry run (--dry-run or service.dry-run): recommendation not applied";
-    for (auto& event : decision.events) {
-        if (event.reason != "ScalingReport" || !event.message.starts_with(kDisabledPrefix)) continue;
-        const auto end = event.message.find(kChange);
-        if (end == std::string::npos) continue;
-        event.message = "Dry run, recommended parallelism change:" + event.message.substr(end + kChange.size());
-    }
-}
-
-bool is_dry_run_recommendation(const ScalingDecision& decision) {
-    return decision.outcome == DecisionOutcome::Blocked && decision.reason.starts_with("dry run");
-}
-
 void log_scaling_report(const JobIdentity& id, const CycleResult& cycle, const JobTopology& topology) {
     const auto& decision = *cycle.decision;
     auto fields = job_fields(id);
@@ -126,7 +107,7 @@ void log_scaling_report(const JobIdentity& id, const CycleResult& cycle, const J
         fields["report"] = render_report_table(*cycle.evaluated, decision, &topology);
     const std::string headline = "scaling report for job '" + id.name + "' (" + id.key + "): " +
                                  std::string(to_string(decision.outcome)) + ", " + decision.reason;
-    const bool informational = decision.scaled() || is_dry_run_recommendation(decision);
+    const bool informational = decision.scaled() || decision.blocked_by == BlockReason::DryRun;
     log_with(informational ? spdlog::level::info : spdlog::level::warn, headline, fields);
 }
 
@@ -170,11 +151,6 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
         log_with(fresh ? spdlog::level::warn : spdlog::level::debug, message, job_fields(job.id));
     }
 
-    AutoscalerOptions options = input.options;
-    // Dry-run computes and reports like a disabled scaling execution: nothing is committed, so
-    // the history does not claim rescales that never happened.
-    if (env.dry_run) options.scaling_enabled = false;
-
     std::optional<ReplaySample> recorded;
     if (env.record_samples) {
         recorded = ReplaySample{input.now, collected->running_since, {}, collected->metrics};
@@ -182,14 +158,16 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     }
 
     JobState& state = *job.state;
+    // Dry-run computes and reports like a disabled scaling execution: nothing is committed, so
+    // the history does not claim rescales that never happened.
     const CycleInput cycle_input{collected->topology, collected->running_since, std::move(collected->metrics),
                                  input.now,           input.local_now,          ResourceContext{},
+                                 env.dry_run,
                                  // Pass times jitter by a few ms around the interval: a window
                                  // that filled stays full (issue 16, docs/deviations.md).
                                  WindowTrim::KeepAnchor};
-    CycleResult cycle = run_cycle(options, state, cycle_input);
+    CycleResult cycle = run_cycle(input.options, state, cycle_input);
     excluded_this_cycle = cycle.excluded_this_cycle;
-    if (env.dry_run && input.options.scaling_enabled && cycle.decision) relabel_dry_run(*cycle.decision);
 
     // The state and the events of this pass are committed together, before REALIZE sends a new
     // parallelism to Flink. No lease yet: the SQLite store is the only writer of its database.
@@ -205,7 +183,7 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
         for (std::size_t i = 0; i < cycle.decision->events.size(); ++i) {
             const auto& event = cycle.decision->events[i];
             const bool fresh = fresh_events[i];
-            if (event.reason == "ScalingReport") {
+            if (event.reason == name_of(EventReason::ScalingReport)) {
                 report_is_new = fresh;
             } else if (fresh) {
                 auto fields = job_fields(job.id);
@@ -233,7 +211,7 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
             log_scaling_report(job.id, cycle, collected->topology);
         // rescales_total{result="dry_run"}: a decision that would have rescaled, counted once per
         // new report (as the log does), not on every pass that repeats the recommendation.
-        if (is_dry_run_recommendation(*cycle.decision) && !cycle.decision->summaries.empty() && report_is_new)
+        if (cycle.decision->blocked_by == BlockReason::DryRun && !cycle.decision->summaries.empty() && report_is_new)
             env.board.rescale(job.id.cluster, "dry_run");
     }
     return PassResult::Ok;

@@ -12,6 +12,7 @@
 #include "service/worker_pool.hpp"
 
 #include "flinkscaler/config_values.hpp"
+#include "flinkscaler/event_reasons.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -498,7 +499,7 @@ void Service::Impl::discover(ClusterRuntime& cluster, const std::shared_ptr<Clus
             try {
                 const auto stored = store->record(
                     runtime.id.key,
-                    Event{EventType::Warning, "AutoScaler Options Validation", e.what(), std::nullopt,
+                    Event{EventType::Warning, std::string(name_of(EventReason::OptionsValidation)), e.what(), std::nullopt,
                           AutoscalerOptions::from(cfg.defaults).event_interval},
                     wall_now());
                 if (stored.count == 1)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "yarn/applications.hpp"
 
+#include "http/json_body.hpp"
 #include "http/text.hpp"
 #include "flinkscaler/json_cursor.hpp"
+#include "flinkscaler/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -19,14 +21,8 @@ namespace {
 using nlohmann::json;
 using Node = JsonCursor<YarnError>;
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && lower(a) == lower(b);
+    return a.size() == b.size() && to_lower(a) == to_lower(b);
 }
 
 std::string_view trim(std::string_view text) {
@@ -40,7 +36,7 @@ std::vector<std::string> normalized_tags(const std::vector<std::string>& tags) {
     std::vector<std::string> out;
     for (const auto& tag : tags) {
         const auto trimmed = trim(tag);
-        if (!trimmed.empty()) out.push_back(lower(trimmed));
+        if (!trimmed.empty()) out.push_back(to_lower(trimmed));
     }
     return out;
 }
@@ -99,16 +95,6 @@ Application parse_application(const Node& node) {
     return app;
 }
 
-json parse_json(const std::string& body) {
-    if (trim(body).empty()) throw YarnError("$: not JSON: empty body");
-    try {
-        return json::parse(body);
-    } catch (const json::parse_error& e) {
-        throw YarnError("$: not JSON: " + http::quoted_excerpt(body) + " (invalid at byte " + std::to_string(e.byte) + " of " +
-                        std::to_string(body.size()) + ")");
-    }
-}
-
 }  // namespace
 
 std::string applications_query(const ApplicationFilter& filter) {
@@ -124,7 +110,7 @@ std::string applications_query(const ApplicationFilter& filter) {
 }
 
 std::vector<Application> parse_applications(const std::string& body) {
-    const json document = parse_json(body);
+    const json document = http::parse_json_body<YarnError>(body);
     const Node apps = Node(document, "$").at("apps");
     if (apps.value().is_null()) return {};  // {"apps": null}
     const auto app = present(apps, "app");

@@ -468,7 +468,7 @@ TEST_CASE("with +-5 ms jitter on the pass times no pass after the first full win
         for (int pass = 0; pass < 100; ++pass) {
             const Instant now = t(pass * kInterval) + jitter();
             auto r = flinkscaler::run_cycle(options, state,
-                                            CycleInput{topology, running, steady(pass * 10), now, std::nullopt, {},
+                                            CycleInput{topology, running, steady(pass * 10), now, std::nullopt, {}, false,
                                                        flinkscaler::WindowTrim::KeepAnchor});
             INFO("seed " << seed << ", pass " << pass << ": " << r.summary);
             if (filled) CHECK(r.stage == CycleStage::Decided);
@@ -512,7 +512,7 @@ TEST_CASE("the reference trim loses the boundary sample to 1 ms of jitter; the a
         JobState state;
         for (const auto at : {t(0ms), t(1000ms), t(2001ms), t(3002ms)})
             flinkscaler::run_cycle(options, state,
-                                   CycleInput{topology, running, steady(0), at, std::nullopt, {}, trim});
+                                   CycleInput{topology, running, steady(0), at, std::nullopt, {}, false, trim});
         const auto times = sample_times(state);
         if (trim == flinkscaler::WindowTrim::Reference)
             CHECK(times == std::vector<Instant>{t(2001ms), t(3002ms)});  // t(1000ms) is 2 ms too old

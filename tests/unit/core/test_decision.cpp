@@ -417,6 +417,77 @@ TEST_CASE("delayed scale-down state is updated in the cycle even when the decisi
     CHECK(decision.summaries.count("c") == 0);
 }
 
+TEST_CASE("a dry run blocks a change as DryRun with the dry-run text and commits nothing", "[decision][dry-run]") {
+    Example3 x;
+    DecisionContext ctx = x.context();
+    ctx.dry_run = true;
+    const auto decision = flinkscaler::decide(ctx, x.evaluated, x.state);
+    CHECK(decision.outcome == DecisionOutcome::Blocked);
+    CHECK(decision.blocked_by == BlockReason::DryRun);
+    CHECK(decision.reason == "dry run (--dry-run or service.dry-run): recommendation not applied");
+    REQUIRE(decision.summaries.size() == 1);
+    REQUIRE(decision.events.size() == 1);
+    const Event& e = decision.events.front();
+    CHECK(e.type == EventType::Normal);
+    CHECK(e.reason == "ScalingReport");
+    CHECK(e.message == "Dry run, recommended parallelism change:" + kExample3Entry);
+    CHECK(e.interval == std::optional<Millis>(30min));
+    // Folded like any blocked report: the same key as with scaling disabled.
+    Example3 disabled(Configuration{{"job.autoscaler.scaling.enabled", "false"}});
+    CHECK(e.message_key == disabled.decide().events.at(0).message_key);
+    CHECK(x.state.scaling_history.empty());
+    CHECK(x.state.scaling_tracking.records.empty());
+    CHECK(x.state.parallelism_overrides.empty());
+}
+
+TEST_CASE("a dry run of a job that disables scaling reports the job's setting", "[decision][dry-run]") {
+    Example3 x(Configuration{{"job.autoscaler.scaling.enabled", "false"}});
+    DecisionContext ctx = x.context();
+    ctx.dry_run = true;
+    const auto decision = flinkscaler::decide(ctx, x.evaluated, x.state);
+    CHECK(decision.blocked_by == BlockReason::ScalingDisabled);
+    CHECK(decision.reason == "scaling execution disabled by job.autoscaler.scaling.enabled:false");
+    CHECK(decision.events.at(0).message ==
+          "Scaling execution disabled by config job.autoscaler.scaling.enabled:false, recommended parallelism change:" +
+              kExample3Entry);
+}
+
+TEST_CASE("a dry run inside an excluded period is reported as the dry run", "[decision][dry-run][excluded]") {
+    Example3 x(Configuration{{"job.autoscaler.excluded.periods", "9:00-17:00"}});
+    DecisionContext ctx = x.context(local(12, 0));
+    ctx.dry_run = true;
+    const auto decision = flinkscaler::decide(ctx, x.evaluated, x.state);
+    CHECK(decision.blocked_by == BlockReason::DryRun);
+    CHECK(decision.events.at(0).message == "Dry run, recommended parallelism change:" + kExample3Entry);
+}
+
+TEST_CASE("blocked_by names the check that blocked, and is empty unless blocked", "[decision]") {
+    SECTION("scaled and no change") {
+        Example3 x;
+        const auto scaled = x.decide();
+        CHECK(scaled.scaled());
+        CHECK_FALSE(scaled.blocked_by.has_value());
+        Independent j;
+        j.add("a", 4, kWithinUpTpr);
+        const auto unchanged = j.decide();
+        CHECK(unchanged.outcome == DecisionOutcome::NoChange);
+        CHECK_FALSE(unchanged.blocked_by.has_value());
+    }
+    SECTION("memory pressure") {
+        Example3 x(Configuration{{"job.autoscaler.memory.gc-pressure.threshold", "0.5"}});
+        x.evaluated.global_metrics[M::GC_PRESSURE] = EvaluatedScalingMetric::of_current(0.6);
+        CHECK(x.decide().blocked_by == BlockReason::MemoryPressure);
+    }
+    SECTION("scaling disabled") {
+        Example3 x(Configuration{{"job.autoscaler.scaling.enabled", "false"}});
+        CHECK(x.decide().blocked_by == BlockReason::ScalingDisabled);
+    }
+    SECTION("excluded period") {
+        Example3 x(Configuration{{"job.autoscaler.excluded.periods", "9:00-17:00"}});
+        CHECK(x.decide(local(12, 0)).blocked_by == BlockReason::ExcludedPeriod);
+    }
+}
+
 TEST_CASE("a daily excluded period covering local_now blocks with the excluded-periods header", "[decision][excluded]") {
     Example3 x(Configuration{{"job.autoscaler.excluded.periods", "9:00-17:00"}});
     const auto decision = x.decide(local(12, 0));
@@ -581,6 +652,11 @@ struct Example11 {
 };
 
 }  // namespace
+
+TEST_CASE("a reached quota is BlockReason::ResourceQuota", "[decision][quota]") {
+    Example11 x(true, {{"job.autoscaler.quota.cpu", "3"}});
+    CHECK(x.decide().blocked_by == BlockReason::ResourceQuota);
+}
 
 TEST_CASE("Example 11 through decide: a CPU quota reached blocks with a ResourceQuotaReached warning",
           "[decision][quota][example11]") {

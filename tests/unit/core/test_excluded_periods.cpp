@@ -6,6 +6,9 @@
 // expected values of the others were cross-checked against Quartz 2.4.0.
 #include "flinkscaler/excluded_periods.hpp"
 
+#include "core/calendar.hpp"
+#include "core/quartz_cron.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -37,7 +40,7 @@ bool in(const std::string& expression, const LocalTime& t) {
 
 // Matches `expression` at 12:00:00 on the given day (for day-of-month /
 // day-of-week rules written as "0 0 12 ...").
-bool onDay(const std::string& expression, int y, int mo, int d) {
+bool on_day(const std::string& expression, int y, int mo, int d) {
     return in(expression, at(y, mo, d, 12, 0, 0));
 }
 
@@ -131,13 +134,13 @@ TEST_CASE("option documentation examples behave as described", "[excluded_period
 TEST_CASE("daily range parses H:mm and H:mm:ss:SSS forms like Quartz DailyCalendar",
           "[excluded_periods][daily][reference]") {
     const DailyTimeRange a = DailyTimeRange::parse("1:20-14:50");
-    CHECK(a.startMillisOfDay() == (1 * 60 + 20) * 60 * 1000);
-    CHECK(a.endMillisOfDay() == (14 * 60 + 50) * 60 * 1000);
+    CHECK(a.start_millis_of_day() == (1 * 60 + 20) * 60 * 1000);
+    CHECK(a.end_millis_of_day() == (14 * 60 + 50) * 60 * 1000);
 
     // "SSS" is an integer number of milliseconds: ":2" is 2 ms.
     const DailyTimeRange b = DailyTimeRange::parse("1:20:1:456-14:50:15:2");
-    CHECK(b.startMillisOfDay() == ((1 * 60 + 20) * 60 + 1) * 1000 + 456);
-    CHECK(b.endMillisOfDay() == ((14 * 60 + 50) * 60 + 15) * 1000 + 2);
+    CHECK(b.start_millis_of_day() == ((1 * 60 + 20) * 60 + 1) * 1000 + 456);
+    CHECK(b.end_millis_of_day() == ((14 * 60 + 50) * 60 + 15) * 1000 + 2);
 }
 
 TEST_CASE("daily range includes both ends at millisecond precision",
@@ -272,14 +275,14 @@ TEST_CASE("contains rejects an impossible local time", "[excluded_periods]") {
 }
 
 TEST_CASE("day of week follows Quartz numbering 1=Sunday..7=Saturday", "[excluded_periods]") {
-    using flinkscaler::quartzDayOfWeek;
-    CHECK(quartzDayOfWeek(1970, 1, 1) == 5);   // Thursday
-    CHECK(quartzDayOfWeek(1969, 12, 31) == 4); // Wednesday
-    CHECK(quartzDayOfWeek(2000, 1, 1) == 7);   // Saturday
-    CHECK(quartzDayOfWeek(2023, 12, 14) == 5); // Thursday
-    CHECK(quartzDayOfWeek(2024, 2, 29) == 5);  // Thursday
-    CHECK(quartzDayOfWeek(2024, 3, 10) == 1);  // Sunday
-    CHECK(quartzDayOfWeek(1600, 3, 1) == 4);   // Wednesday
+    using flinkscaler::quartz_day_of_week;
+    CHECK(quartz_day_of_week(1970, 1, 1) == 5);   // Thursday
+    CHECK(quartz_day_of_week(1969, 12, 31) == 4); // Wednesday
+    CHECK(quartz_day_of_week(2000, 1, 1) == 7);   // Saturday
+    CHECK(quartz_day_of_week(2023, 12, 14) == 5); // Thursday
+    CHECK(quartz_day_of_week(2024, 2, 29) == 5);  // Thursday
+    CHECK(quartz_day_of_week(2024, 3, 10) == 1);  // Sunday
+    CHECK(quartz_day_of_week(1600, 3, 1) == 4);   // Wednesday
 }
 
 // ---------------------------------------------------------------------------
@@ -404,13 +407,13 @@ TEST_CASE("cron lists, ranges and wrapping ranges", "[excluded_periods][cron]") 
     CHECK_FALSE(in("* 5,10,15-16 * * * ?", at(2024, 1, 1, 0, 17, 0)));
 
     // Day-of-month wraps over 31, month over 12, day-of-week over 7.
-    CHECK(onDay("0 0 12 28-3 * ?", 2024, 2, 29));
-    CHECK(onDay("0 0 12 28-3 * ?", 2024, 3, 3));
-    CHECK_FALSE(onDay("0 0 12 28-3 * ?", 2024, 3, 4));
-    CHECK(onDay("0 0 12 ? NOV-FEB *", 2024, 2, 4));
-    CHECK_FALSE(onDay("0 0 12 ? NOV-FEB *", 2024, 3, 4));
-    CHECK(onDay("0 0 12 ? * FRI-MON", 2024, 1, 1));      // Monday
-    CHECK_FALSE(onDay("0 0 12 ? * FRI-MON", 2024, 1, 2)); // Tuesday
+    CHECK(on_day("0 0 12 28-3 * ?", 2024, 2, 29));
+    CHECK(on_day("0 0 12 28-3 * ?", 2024, 3, 3));
+    CHECK_FALSE(on_day("0 0 12 28-3 * ?", 2024, 3, 4));
+    CHECK(on_day("0 0 12 ? NOV-FEB *", 2024, 2, 4));
+    CHECK_FALSE(on_day("0 0 12 ? NOV-FEB *", 2024, 3, 4));
+    CHECK(on_day("0 0 12 ? * FRI-MON", 2024, 1, 1));      // Monday
+    CHECK_FALSE(on_day("0 0 12 ? * FRI-MON", 2024, 1, 2)); // Tuesday
 }
 
 TEST_CASE("cron increments: */n, /n, a/n, a-b/n and wrapping a-b/n", "[excluded_periods][cron]") {
@@ -424,21 +427,21 @@ TEST_CASE("cron increments: */n, /n, a/n, a-b/n and wrapping a-b/n", "[excluded_
     CHECK(in("50-10/5 * * ? * *", at(2024, 3, 4, 12, 0, 5)));
     CHECK_FALSE(in("50-10/5 * * ? * *", at(2024, 3, 4, 12, 0, 15)));
     // Day-of-month and month increments start at 1.
-    CHECK(onDay("0 0 12 */10 * ?", 2024, 3, 31));
-    CHECK_FALSE(onDay("0 0 12 */10 * ?", 2024, 3, 30));
-    CHECK(onDay("0 0 12 ? */5 *", 2024, 11, 1));
-    CHECK_FALSE(onDay("0 0 12 ? */5 *", 2024, 10, 1));
+    CHECK(on_day("0 0 12 */10 * ?", 2024, 3, 31));
+    CHECK_FALSE(on_day("0 0 12 */10 * ?", 2024, 3, 30));
+    CHECK(on_day("0 0 12 ? */5 *", 2024, 11, 1));
+    CHECK_FALSE(on_day("0 0 12 ? */5 *", 2024, 10, 1));
     // Quartz turns "*/0" into "*"; we reject a zero increment.
     CHECK_FALSE(valid("*/0 * * ? * *"));
     CHECK_FALSE(valid("5/0 * * ? * *"));
 }
 
 TEST_CASE("cron month and day names, any case", "[excluded_periods][cron]") {
-    CHECK(onDay("0 0 12 ? jan-Mar *", 2024, 2, 10));
-    CHECK_FALSE(onDay("0 0 12 ? JAN-MAR *", 2024, 4, 10));
-    CHECK(onDay("0 0 12 ? * mon,WED", 2024, 3, 6));
-    CHECK_FALSE(onDay("0 0 12 ? * MON,WED", 2024, 3, 7));
-    CHECK(onDay("0 0 12 ? DEC SUN", 2024, 12, 29));
+    CHECK(on_day("0 0 12 ? jan-Mar *", 2024, 2, 10));
+    CHECK_FALSE(on_day("0 0 12 ? JAN-MAR *", 2024, 4, 10));
+    CHECK(on_day("0 0 12 ? * mon,WED", 2024, 3, 6));
+    CHECK_FALSE(on_day("0 0 12 ? * MON,WED", 2024, 3, 7));
+    CHECK(on_day("0 0 12 ? DEC SUN", 2024, 12, 29));
 }
 
 TEST_CASE("cron rejects malformed names and trailing garbage that Quartz would ignore",
@@ -459,16 +462,16 @@ TEST_CASE("cron rejects malformed names and trailing garbage that Quartz would i
 }
 
 TEST_CASE("cron day-of-month L, L-n, LW, L-nW", "[excluded_periods][cron]") {
-    CHECK(onDay("0 0 12 L * ?", 2024, 2, 29));
-    CHECK_FALSE(onDay("0 0 12 L * ?", 2024, 2, 28));
-    CHECK(onDay("0 0 12 L * ?", 2023, 2, 28));
-    CHECK(onDay("0 0 12 L-3 * ?", 2024, 4, 27));
-    CHECK(onDay("0 0 12 L-0 * ?", 2024, 4, 30));
+    CHECK(on_day("0 0 12 L * ?", 2024, 2, 29));
+    CHECK_FALSE(on_day("0 0 12 L * ?", 2024, 2, 28));
+    CHECK(on_day("0 0 12 L * ?", 2023, 2, 28));
+    CHECK(on_day("0 0 12 L-3 * ?", 2024, 4, 27));
+    CHECK(on_day("0 0 12 L-0 * ?", 2024, 4, 30));
     // Last weekday of the month: 2024-06-30 is a Sunday, so Friday the 28th.
-    CHECK(onDay("0 0 12 LW * ?", 2024, 6, 28));
-    CHECK_FALSE(onDay("0 0 12 LW * ?", 2024, 6, 30));
-    CHECK(onDay("0 0 12 LW * ?", 2024, 8, 30)); // 2024-08-31 is a Saturday
-    CHECK(onDay("0 0 12 lw * ?", 2024, 7, 31));  // a Wednesday itself
+    CHECK(on_day("0 0 12 LW * ?", 2024, 6, 28));
+    CHECK_FALSE(on_day("0 0 12 LW * ?", 2024, 6, 30));
+    CHECK(on_day("0 0 12 LW * ?", 2024, 8, 30)); // 2024-08-31 is a Saturday
+    CHECK(on_day("0 0 12 lw * ?", 2024, 7, 31));  // a Wednesday itself
     CHECK_FALSE(valid("0 0 12 L-31 * ?"));
     CHECK_FALSE(valid("0 0 12 L- * ?"));
     CHECK_FALSE(valid("0 0 12 L-3X * ?"));
@@ -477,21 +480,21 @@ TEST_CASE("cron day-of-month L, L-n, LW, L-nW", "[excluded_periods][cron]") {
 
 TEST_CASE("cron day-of-month nW picks the nearest weekday without leaving the month",
           "[excluded_periods][cron]") {
-    CHECK(onDay("0 0 12 15W * ?", 2024, 6, 14));       // 15th is a Saturday -> Friday
-    CHECK_FALSE(onDay("0 0 12 15W * ?", 2024, 6, 15));
-    CHECK(onDay("0 0 12 15W * ?", 2024, 9, 16));       // 15th is a Sunday -> Monday
-    CHECK(onDay("0 0 12 15W * ?", 2024, 5, 15));       // a Wednesday itself
-    CHECK(onDay("0 0 12 1W * ?", 2024, 6, 3));         // 1st is a Saturday -> Monday the 3rd
-    CHECK_FALSE(onDay("0 0 12 1W * ?", 2024, 5, 31));
-    CHECK(onDay("0 0 12 30W * ?", 2024, 6, 28));       // 30th (last day) is a Sunday -> Friday
+    CHECK(on_day("0 0 12 15W * ?", 2024, 6, 14));       // 15th is a Saturday -> Friday
+    CHECK_FALSE(on_day("0 0 12 15W * ?", 2024, 6, 15));
+    CHECK(on_day("0 0 12 15W * ?", 2024, 9, 16));       // 15th is a Sunday -> Monday
+    CHECK(on_day("0 0 12 15W * ?", 2024, 5, 15));       // a Wednesday itself
+    CHECK(on_day("0 0 12 1W * ?", 2024, 6, 3));         // 1st is a Saturday -> Monday the 3rd
+    CHECK_FALSE(on_day("0 0 12 1W * ?", 2024, 5, 31));
+    CHECK(on_day("0 0 12 30W * ?", 2024, 6, 28));       // 30th (last day) is a Sunday -> Friday
     // Quartz on a day beyond the month's end: 31W in April 2024 (30 days;
     // "April 31" would be Wednesday May 1) matches nothing in April, while
     // 31W in a month whose next day is a Saturday matches its last day.
-    CHECK_FALSE(onDay("0 0 12 31W * ?", 2024, 4, 30));
-    CHECK(onDay("0 0 12 31W * ?", 2024, 3, 29));       // March 31 is a Sunday -> Friday 29th
-    CHECK(onDay("0 0 12 31W * ?", 2022, 9, 30));       // "Sep 31" = Saturday Oct 1 -> Friday 30th
-    CHECK_FALSE(onDay("0 0 12 31W * ?", 2024, 11, 29)); // "Nov 31" = Sunday Dec 1 -> none
-    CHECK_FALSE(onDay("0 0 12 31W * ?", 2024, 11, 30));
+    CHECK_FALSE(on_day("0 0 12 31W * ?", 2024, 4, 30));
+    CHECK(on_day("0 0 12 31W * ?", 2024, 3, 29));       // March 31 is a Sunday -> Friday 29th
+    CHECK(on_day("0 0 12 31W * ?", 2022, 9, 30));       // "Sep 31" = Saturday Oct 1 -> Friday 30th
+    CHECK_FALSE(on_day("0 0 12 31W * ?", 2024, 11, 29)); // "Nov 31" = Sunday Dec 1 -> none
+    CHECK_FALSE(on_day("0 0 12 31W * ?", 2024, 11, 30));
 }
 
 TEST_CASE("cron day-of-month W forms are rejected when malformed or combined with a list",
@@ -509,22 +512,22 @@ TEST_CASE("cron large L-nW offsets give a definite answer where Quartz 2.4.0 loo
     // Quartz's getTimeAfter never returns for L-28W once it has to look at a
     // 28-day February. We evaluate the rule directly: the nearest weekday to
     // "day 0" of February 2019 (Thursday Jan 31) is outside February.
-    CHECK(onDay("0 0 12 L-28W * ?", 2019, 1, 3));   // Jan: day 3 is a Thursday
-    CHECK_FALSE(onDay("0 0 12 L-28W * ?", 2019, 1, 10));
+    CHECK(on_day("0 0 12 L-28W * ?", 2019, 1, 3));   // Jan: day 3 is a Thursday
+    CHECK_FALSE(on_day("0 0 12 L-28W * ?", 2019, 1, 10));
     for (int d = 1; d <= 28; ++d) {
-        CHECK_FALSE(onDay("0 0 12 L-28W * ?", 2019, 2, d));
+        CHECK_FALSE(on_day("0 0 12 L-28W * ?", 2019, 2, d));
     }
-    CHECK(onDay("0 0 12 L-28W * ?", 2019, 3, 4));   // day 3 is a Sunday -> Monday
+    CHECK(on_day("0 0 12 L-28W * ?", 2019, 3, 4));   // day 3 is a Sunday -> Monday
 }
 
 TEST_CASE("cron day-of-week L means Saturday; nL is the last such day of the month",
           "[excluded_periods][cron]") {
-    CHECK(onDay("0 0 12 ? * L", 2024, 5, 25));
-    CHECK_FALSE(onDay("0 0 12 ? * L", 2024, 5, 26));
-    CHECK(onDay("0 0 12 ? * 6L", 2024, 5, 31));
-    CHECK_FALSE(onDay("0 0 12 ? * 6L", 2024, 5, 24));
-    CHECK(onDay("0 0 12 ? * FRIL", 2024, 5, 31));
-    CHECK(onDay("0 0 12 ? * 2L", 2024, 2, 26));
+    CHECK(on_day("0 0 12 ? * L", 2024, 5, 25));
+    CHECK_FALSE(on_day("0 0 12 ? * L", 2024, 5, 26));
+    CHECK(on_day("0 0 12 ? * 6L", 2024, 5, 31));
+    CHECK_FALSE(on_day("0 0 12 ? * 6L", 2024, 5, 24));
+    CHECK(on_day("0 0 12 ? * FRIL", 2024, 5, 31));
+    CHECK(on_day("0 0 12 ? * 2L", 2024, 2, 26));
     CHECK_FALSE(valid("0 0 12 ? * 8L"));
     CHECK_FALSE(valid("0 0 12 ? * 0L"));
     CHECK_FALSE(valid("0 0 12 ? * LW"));
@@ -534,12 +537,12 @@ TEST_CASE("cron day-of-week L means Saturday; nL is the last such day of the mon
 }
 
 TEST_CASE("cron day-of-week n#k is the k-th such day of the month", "[excluded_periods][cron]") {
-    CHECK(onDay("0 0 12 ? * 6#3", 2024, 5, 17));
-    CHECK_FALSE(onDay("0 0 12 ? * 6#3", 2024, 5, 10));
-    CHECK(onDay("0 0 12 ? * fri#3", 2024, 5, 17));
-    CHECK(onDay("0 0 12 ? * 2#5", 2024, 9, 30));
-    CHECK_FALSE(onDay("0 0 12 ? * 2#5", 2024, 10, 28)); // October 2024 has four Mondays
-    CHECK(onDay("0 0 12 ? * 2#4", 2024, 10, 28));
+    CHECK(on_day("0 0 12 ? * 6#3", 2024, 5, 17));
+    CHECK_FALSE(on_day("0 0 12 ? * 6#3", 2024, 5, 10));
+    CHECK(on_day("0 0 12 ? * fri#3", 2024, 5, 17));
+    CHECK(on_day("0 0 12 ? * 2#5", 2024, 9, 30));
+    CHECK_FALSE(on_day("0 0 12 ? * 2#5", 2024, 10, 28)); // October 2024 has four Mondays
+    CHECK(on_day("0 0 12 ? * 2#4", 2024, 10, 28));
     CHECK_FALSE(valid("0 0 12 ? * 6#6"));
     CHECK_FALSE(valid("0 0 12 ? * 6#0"));
     CHECK_FALSE(valid("0 0 12 ? * 6#"));
@@ -556,17 +559,17 @@ TEST_CASE("cron day-of-week n#k is the k-th such day of the month", "[excluded_p
 
 TEST_CASE("cron year field: single, range, increments and 6-field default",
           "[excluded_periods][cron]") {
-    CHECK(onDay("0 0 12 ? * * 2024", 2024, 5, 25));
-    CHECK_FALSE(onDay("0 0 12 ? * * 2024", 2025, 5, 25));
-    CHECK(onDay("0 0 12 ? * * 2024-2026", 2026, 1, 1));
-    CHECK_FALSE(onDay("0 0 12 ? * * 2024-2026", 2027, 1, 1));
-    CHECK(onDay("0 0 12 ? * * 2020/3", 2026, 5, 25));
-    CHECK_FALSE(onDay("0 0 12 ? * * 2020/3", 2025, 5, 25));
-    CHECK(onDay("0 0 12 ? * * */2", 2024, 5, 25)); // '*' years start at 1970
-    CHECK_FALSE(onDay("0 0 12 ? * * */2", 2025, 5, 25));
-    CHECK(onDay("0 0 12 ? * * 2019,2024", 2024, 5, 25));
-    CHECK(onDay("0 0 12 ? * * *", 2024, 5, 25));
-    CHECK(onDay("0 0 12 ? * *", 2124, 5, 25));
+    CHECK(on_day("0 0 12 ? * * 2024", 2024, 5, 25));
+    CHECK_FALSE(on_day("0 0 12 ? * * 2024", 2025, 5, 25));
+    CHECK(on_day("0 0 12 ? * * 2024-2026", 2026, 1, 1));
+    CHECK_FALSE(on_day("0 0 12 ? * * 2024-2026", 2027, 1, 1));
+    CHECK(on_day("0 0 12 ? * * 2020/3", 2026, 5, 25));
+    CHECK_FALSE(on_day("0 0 12 ? * * 2020/3", 2025, 5, 25));
+    CHECK(on_day("0 0 12 ? * * */2", 2024, 5, 25)); // '*' years start at 1970
+    CHECK_FALSE(on_day("0 0 12 ? * * */2", 2025, 5, 25));
+    CHECK(on_day("0 0 12 ? * * 2019,2024", 2024, 5, 25));
+    CHECK(on_day("0 0 12 ? * * *", 2024, 5, 25));
+    CHECK(on_day("0 0 12 ? * *", 2124, 5, 25));
     CHECK_FALSE(valid("0 0 12 ? * * 2026-2024")); // Quartz: start year must be less than stop year
     CHECK_FALSE(valid("0 0 12 ? * * MON"));
 }

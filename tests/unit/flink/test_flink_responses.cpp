@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fixture.hpp"
+#include "flink/resource_requirements.hpp"
 #include "flink/responses.hpp"
 
 #include "flinkscaler/numeric.hpp"

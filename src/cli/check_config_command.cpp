@@ -5,7 +5,7 @@
 // `FILE:LINE:COLUMN: key 'KEY': MESSAGE` per line, so an editor or CI can jump to each.
 #include "cli/commands.hpp"
 
-#include "service/service_config.hpp"
+#include "config/config_loader.hpp"
 
 #include <iostream>
 #include <memory>
@@ -25,12 +25,12 @@ std::string count(std::size_t n, const std::string& singular, const std::string&
 
 int run_check_config(const CheckConfigArgs& args) {
     try {
-        const auto config = service::load_service_config(args.file);
+        const auto config = config::load_service_config(args.file);
         if (!args.quiet)
             std::cout << args.file << ": OK (" << count(config.clusters.size(), "cluster", "clusters") << ", "
                       << count(config.jobs.size(), "job override", "job overrides") << ")\n";
         return kExitOk;
-    } catch (const service::ConfigError& e) {
+    } catch (const config::ConfigError& e) {
         for (const auto& problem : e.problems) std::cerr << problem.to_string() << "\n";
         std::cerr << args.file << ": " << count(e.problems.size(), "problem", "problems") << "\n";
         return kExitInputError;

@@ -6,7 +6,7 @@
 // The database is opened read-only: the daemon may keep running (WAL lets readers in).
 #include "cli/commands.hpp"
 #include "store/export_replay.hpp"
-#include "service/service_config.hpp"
+#include "config/config_loader.hpp"
 
 #include "flinkscaler/config_values.hpp"
 
@@ -44,7 +44,7 @@ int run_export(const ExportArgs& args) {
         if (args.database.empty() == args.config.empty())
             throw std::runtime_error("give either --config FILE or --database PATH");
         std::string database = args.database;
-        if (database.empty()) database = service::load_service_config(args.config).service.state_database;
+        if (database.empty()) database = config::load_service_config(args.config).service.state_database;
         auto db = store::open_sqlite_store_read_only(database);
         const store::ReplayExport exported = store::export_replay(*db, args.job, since);
         for (const auto& note : exported.notes) std::cerr << "flinkscaler export: note: " << note << "\n";

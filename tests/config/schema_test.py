@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""The JSON Schema of the config file (schema/flinkscaler-config.schema.json) against the files.
+"""The JSON Schema of the config file (schema/config/flinkscaler-config.schema.json) against the files.
 
 Usage: schema_test.py SOURCE_ROOT FLINKSCALER_BINARY
 
@@ -25,7 +25,7 @@ import yaml
 
 root = pathlib.Path(sys.argv[1])
 binary = sys.argv[2]
-schema = json.loads((root / "schema" / "flinkscaler-config.schema.json").read_text())
+schema = json.loads((root / "schema" / "config" / "flinkscaler-config.schema.json").read_text())
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
 failures = []

@@ -71,7 +71,7 @@ expected=(
 )
 # Every migration, JSON Schema and doc of the source tree is installed.
 shopt -s nullglob
-for f in "$SOURCE_ROOT"/schema/*.sql "$SOURCE_ROOT"/schema/*.schema.json; do
+for f in "$SOURCE_ROOT"/schema/*.sql "$SOURCE_ROOT"/schema/config/*.schema.json; do
   expected+=("644 $schemadir/${f##*/}")
 done
 for f in "$SOURCE_ROOT"/README.md "$SOURCE_ROOT"/docs/*.md; do

@@ -19,11 +19,7 @@ ScopedOptionLevel ConfigFileReader::read_cluster(const Node& node) {
         node.problem("expected a cluster (a mapping with name and url), got no value");
         return level;
     }
-    if (!node.expect_map({"name", "kind", "url", "resource-managers", "flink-access", "direct-scheme",
-                          "applications", "enabled", "max-concurrent-requests", "connect-timeout",
-                          "request-timeout", "tls", "auth", "options"},
-                         false))
-        return level;
+    if (!node.expect_map(key_names(kClusterKeys), false)) return level;
     ClusterConfig cluster;
     cluster.line = node.line();
     auto& connection = cluster.connection;
@@ -46,7 +42,8 @@ ScopedOptionLevel ConfigFileReader::read_cluster(const Node& node) {
     }
     bool https = false;
     const auto kind_node = node.get("kind");
-    const auto kind = kind_node ? kind_node->one_of({"flink", "yarn"}) : std::optional<std::string>("flink");
+    const auto& kind_spec = key_spec(kClusterKeys, "kind");
+    const auto kind = kind_node ? kind_node->one_of(kind_spec.choices) : std::optional<std::string>(kind_spec.default_text);
     if (kind == "yarn") {
         if (const auto url = node.get("url"))
             url->problem("a yarn cluster names its resource-managers, not a JobManager url (each Flink "
@@ -54,8 +51,9 @@ ScopedOptionLevel ConfigFileReader::read_cluster(const Node& node) {
         cluster.yarn = read_yarn(node, https);
     } else {
         if (kind == "flink")
-            for (const std::string_view key : {"resource-managers", "flink-access", "direct-scheme", "applications"})
-                if (const auto misplaced = node.get(key)) misplaced->problem("only for kind: yarn");
+            for (const auto& spec : kClusterKeys)
+                if (spec.yarn_only)
+                    if (const auto misplaced = node.get(spec.name)) misplaced->problem("only for kind: yarn");
         if (const auto url = node.required("url")) {
             if (const auto text = url->text()) {
                 if (const auto problem = http::url_problem(*text); !problem.empty()) url->problem(problem);
@@ -64,13 +62,10 @@ ScopedOptionLevel ConfigFileReader::read_cluster(const Node& node) {
             }
         }
     }
-    assign_if_valid(node.get("enabled"), cluster.enabled, [](const Node& n) { return n.boolean(); });
-    assign_if_valid(node.get("max-concurrent-requests"), connection.max_concurrent_requests,
-        [](const Node& n) { return n.integer(1, 64); });
-    assign_if_valid(node.get("connect-timeout"), connection.connect_timeout,
-        [](const Node& n) { return n.duration(std::chrono::milliseconds(100)); });
-    assign_if_valid(node.get("request-timeout"), connection.request_timeout,
-        [](const Node& n) { return n.duration(std::chrono::milliseconds(100)); });
+    assign_key(node, kClusterKeys, "enabled", cluster.enabled);
+    assign_key(node, kClusterKeys, "max-concurrent-requests", connection.max_concurrent_requests);
+    assign_key(node, kClusterKeys, "connect-timeout", connection.connect_timeout);
+    assign_key(node, kClusterKeys, "request-timeout", connection.request_timeout);
     if (const auto tls = node.get("tls")) read_tls(*tls, connection.tls, https);
     if (const auto auth = node.get("auth")) read_auth(*auth, connection.auth);
     if (const auto options = node.get("options")) level.options = read_options(*options);
@@ -98,13 +93,12 @@ YarnSettings ConfigFileReader::read_yarn(const Node& node, bool& https) {
         }
     }
     if (const auto access = node.get("flink-access"))
-        if (const auto text = access->one_of({"auto", "proxy", "direct"}))
+        if (const auto text = access->one_of(key_spec(kClusterKeys, "flink-access").choices))
             yarn.flink_access = *yarn::parse_flink_access(*text);
-    if (const auto scheme = node.get("direct-scheme"))
-        if (const auto text = scheme->one_of({"http", "https"})) yarn.direct_scheme = *text;
+    assign_key(node, kClusterKeys, "direct-scheme", yarn.direct_scheme);
     https = https || (yarn.direct_scheme == "https" && yarn.flink_access != yarn::FlinkAccess::Proxy);
     if (const auto apps = node.get("applications")) {
-        if (apps->expect_map({"type", "queue", "user", "tags", "name"})) {
+        if (apps->expect_map(key_names(kApplicationsKeys))) {
             const auto read_text = [&](std::string_view key, std::string& target) {
                 if (const auto value = apps->get(key))
                     if (const auto text = value->text()) target = *text;
@@ -133,7 +127,7 @@ YarnSettings ConfigFileReader::read_yarn(const Node& node, bool& https) {
 }
 
 void ConfigFileReader::read_tls(const Node& node, http::TlsSettings& tls, bool https) {
-    if (!node.expect_map({"ca-file", "cert-file", "key-file", "verify"})) return;
+    if (!node.expect_map(key_names(kTlsKeys))) return;
     // Over plain http these settings would silently do nothing; a config that asks for them
     // almost certainly has the wrong URL.
     if (!https) node.problem("TLS settings need an https:// url");
@@ -144,18 +138,21 @@ void ConfigFileReader::read_tls(const Node& node, http::TlsSettings& tls, bool h
     if (key) tls.key_file = files_.readable_file(*key);
     if (cert.has_value() != key.has_value())
         node.problem("cert-file and key-file go together (the client certificate and its private key)");
-    assign_if_valid(node.get("verify"), tls.verify, [](const Node& n) { return n.boolean(); });
+    assign_key(node, kTlsKeys, "verify", tls.verify);
 }
 
 void ConfigFileReader::read_auth(const Node& node, http::AuthSettings& auth) {
-    if (!node.expect_map({"type", "username", "password-file", "token-file", "password", "token"})) return;
-    for (const std::string_view inline_key : {"password", "token"})
+    if (!node.expect_map(key_names(kAuthKeys))) return;
+    for (const auto& refused : kAuthKeys) {
+        if (refused.kind != KeyKind::Refused) continue;
+        const std::string inline_key(refused.name);
         if (const auto inline_secret = node.get(inline_key))
             inline_secret->problem("secrets are not written in the config file (it is often world-readable "
                                    "and ends up in backups): put it in a file readable only by flinkscaler and "
-                                   "use " + std::string(inline_key) + "-file");
+                                   "use " + inline_key + "-file");
+    }
     const auto type_node = node.required("type");
-    const auto type = type_node ? type_node->one_of({"basic", "bearer"}) : std::nullopt;
+    const auto type = type_node ? type_node->one_of(key_spec(kAuthKeys, "type").choices) : std::nullopt;
     const auto username = node.get("username");
     const auto password_file = node.get("password-file");
     const auto token_file = node.get("token-file");

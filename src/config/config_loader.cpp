@@ -28,7 +28,7 @@ ServiceConfig ConfigFileReader::read(const std::string& text) {
         problems_.add(0, 0, "clusters", "is required (the file holds no settings)");
         return config_;
     }
-    if (!root->expect_map({"service", "defaults", "clusters", "jobs"}, false)) return config_;
+    if (!root->expect_map(key_names(kRootKeys), false)) return config_;
 
     if (const auto service = root->get("service")) read_service(*service);
     OptionLevel defaults;
@@ -53,22 +53,16 @@ ServiceConfig ConfigFileReader::read(const std::string& text) {
 }
 
 void ConfigFileReader::read_service(const Node& node) {
-    if (!node.expect_map({"poll-interval", "workers", "max-concurrent-requests", "connect-timeout",
-                          "request-timeout", "state-database", "status-address", "dry-run", "job-retention",
-                          "event-retention", "sample-retention", "log"}))
-        return;
+    if (!node.expect_map(key_names(kServiceKeys))) return;
     auto& s = config_.service;
-    // A poll below 1 s would hammer the JobManagers for no gain: metric windows are minutes long.
-    assign_if_valid(node.get("poll-interval"), s.poll_interval,
-        [](const Node& n) { return n.duration(std::chrono::seconds(1)); });
-    assign_if_valid(node.get("workers"), s.workers, [](const Node& n) { return n.integer(1, 256); });
-    assign_if_valid(node.get("max-concurrent-requests"), s.cluster_max_concurrent_requests,
-        [](const Node& n) { return n.integer(1, 64); });
-    // Below 100 ms a timeout is a typo (a bare number is milliseconds), never a wish.
-    assign_if_valid(node.get("connect-timeout"), s.connect_timeout,
-        [](const Node& n) { return n.duration(std::chrono::milliseconds(100)); });
-    assign_if_valid(node.get("request-timeout"), s.request_timeout,
-        [](const Node& n) { return n.duration(std::chrono::milliseconds(100)); });
+    // The lower bounds (config_keys.cpp): a poll below 1 s would hammer the JobManagers for no
+    // gain (metric windows are minutes long); a timeout below 100 ms is a typo (a bare number is
+    // milliseconds), never a wish; retention below a minute would delete state between two polls.
+    assign_key(node, kServiceKeys, "poll-interval", s.poll_interval);
+    assign_key(node, kServiceKeys, "workers", s.workers);
+    assign_key(node, kServiceKeys, "max-concurrent-requests", s.cluster_max_concurrent_requests);
+    assign_key(node, kServiceKeys, "connect-timeout", s.connect_timeout);
+    assign_key(node, kServiceKeys, "request-timeout", s.request_timeout);
     if (const auto db = node.get("state-database")) {
         if (const auto text = db->text()) {
             if (text->empty()) db->problem("must not be empty");
@@ -81,36 +75,27 @@ void ConfigFileReader::read_service(const Node& node) {
             else s.status_address = *text;
         }
     }
-    assign_if_valid(node.get("dry-run"), s.dry_run, [](const Node& n) { return n.boolean(); });
-    // Retention below a minute would delete state between two polls.
-    const auto at_least_a_minute = [](const Node& n) { return n.duration(std::chrono::minutes(1)); };
-    assign_if_valid(node.get("job-retention"), s.job_retention, at_least_a_minute);
-    assign_if_valid(node.get("event-retention"), s.event_retention, at_least_a_minute);
+    assign_key(node, kServiceKeys, "dry-run", s.dry_run);
+    assign_key(node, kServiceKeys, "job-retention", s.job_retention);
+    assign_key(node, kServiceKeys, "event-retention", s.event_retention);
     // 0 turns recording off; anything else below a minute would drop samples before export.
-    assign_if_valid(node.get("sample-retention"), s.sample_retention, [](const Node& n) -> std::optional<Millis> {
-        const auto value = n.duration(Millis::zero());
-        if (value && *value != Millis::zero() && *value < std::chrono::minutes(1)) {
-            n.problem("must be 0 (no recording) or at least 1 min");
-            return std::nullopt;
-        }
-        return value;
-    });
+    assign_key(node, kServiceKeys, "sample-retention", s.sample_retention);
     if (const auto log = node.get("log")) read_log(*log);
 }
 
 void ConfigFileReader::read_log(const Node& node) {
-    if (!node.expect_map({"level", "format", "file", "max-file-size", "max-files"})) return;
+    if (!node.expect_map(key_names(kLogKeys))) return;
     auto& log = config_.service.log;
-    assign_if_valid(node.get("level"), log.level,
-        [](const Node& n) { return n.one_of({"trace", "debug", "info", "warn", "error"}); });
-    if (const auto format = node.get("format"))
-        if (const auto value = format->one_of({"text", "json"}))
-            log.format = *value == "json" ? LogFormat::Json : LogFormat::Text;
+    assign_key(node, kLogKeys, "level", log.level);
+    std::string format;
+    assign_key(node, kLogKeys, "format", format);
+    if (!format.empty()) log.format = format == "json" ? LogFormat::Json : LogFormat::Text;
     if (const auto file = node.get("file"))
         if (const auto text = file->text()) log.file = text->empty() ? "" : files_.resolve(*text).string();
     if (const auto size = node.get("max-file-size"))
-        if (const auto bytes = size->memory_size(1024)) log.max_file_bytes = static_cast<std::size_t>(*bytes);
-    assign_if_valid(node.get("max-files"), log.max_files, [](const Node& n) { return n.integer(1, 1000); });
+        if (const auto bytes = size->memory_size(key_spec(kLogKeys, "max-file-size").min))
+            log.max_file_bytes = static_cast<std::size_t>(*bytes);
+    assign_key(node, kLogKeys, "max-files", log.max_files);
 }
 
 ServiceConfig parse_service_config(const std::string& text, const std::string& source_name, const FileProbe& files) {

@@ -89,11 +89,11 @@ ScopedOptionLevel ConfigFileReader::read_job(const Node& node) {
         node.problem("expected a job override (a mapping with match and options), got no value");
         return level;
     }
-    if (!node.expect_map({"match", "options"}, false)) return level;
+    if (!node.expect_map(key_names(kJobKeys), false)) return level;
     JobOverride job;
     job.line = node.line();
     if (const auto match = node.required("match")) {
-        if (match->expect_map({"name", "id", "cluster"}, false)) {
+        if (match->expect_map(key_names(kMatchKeys), false)) {
             if (const auto name = match->get("name")) {
                 if (const auto text = name->text()) {
                     if (text->empty()) name->problem("must not be empty");

@@ -4,6 +4,8 @@
 #include "config/secret_file.hpp"
 #include "http/address.hpp"
 
+#include "flinkscaler/config_values.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <variant>
@@ -11,6 +13,43 @@
 namespace flinkscaler::config {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<Millis> duration_of(const yaml::Node& node, const KeySpec& spec) {
+    if (!spec.zero_allowed) return node.duration(Millis(spec.min));
+    const auto value = node.duration(Millis::zero());
+    if (value && *value != Millis::zero() && *value < Millis(spec.min)) {
+        node.problem("must be 0 (no recording) or at least " + format_duration(Millis(spec.min)));
+        return std::nullopt;
+    }
+    return value;
+}
+
+}  // namespace
+
+void assign_key(const yaml::Node& section, std::span<const KeySpec> table, std::string_view name, Millis& target) {
+    const KeySpec& spec = key_spec(table, name);
+    assign_if_valid(section.get(name), target, [&](const yaml::Node& n) { return duration_of(n, spec); });
+}
+
+void assign_key(const yaml::Node& section, std::span<const KeySpec> table, std::string_view name, int& target) {
+    const KeySpec& spec = key_spec(table, name);
+    assign_if_valid(section.get(name), target, [&](const yaml::Node& n) {
+        return n.integer(static_cast<int>(spec.min), static_cast<int>(spec.max));
+    });
+}
+
+void assign_key(const yaml::Node& section, std::span<const KeySpec> table, std::string_view name, bool& target) {
+    (void)key_spec(table, name);  // declared, so the docs and the schema know it
+    assign_if_valid(section.get(name), target, [](const yaml::Node& n) { return n.boolean(); });
+}
+
+void assign_key(const yaml::Node& section, std::span<const KeySpec> table, std::string_view name,
+                std::string& target) {
+    const KeySpec& spec = key_spec(table, name);
+    assign_if_valid(section.get(name), target, [&](const yaml::Node& n) { return n.one_of(spec.choices); });
+}
 
 std::string cluster_name_problem(const std::string& name) {
     if (name.empty()) return "must not be empty";

@@ -6,6 +6,7 @@
 // HTTP client that uses them.
 #pragma once
 
+#include "config/config_keys.hpp"
 #include "config/file_probe.hpp"
 #include "config/yaml_reader.hpp"
 
@@ -22,6 +23,15 @@ void assign_if_valid(const std::optional<yaml::Node>& node, T& target, Read&& re
     if (!node) return;
     if (auto value = read(*node)) target = static_cast<T>(*value);
 }
+
+/// Sets `target` to the value of key `name` of `section` read as `table` declares it (duration
+/// at least `min`, whole number in min..max, boolean, one of the choices), when the key is present
+/// and its value valid; a bad value is recorded as a problem and `target` keeps its default.
+void assign_key(const yaml::Node& section, std::span<const KeySpec> table, std::string_view name, Millis& target);
+void assign_key(const yaml::Node& section, std::span<const KeySpec> table, std::string_view name, int& target);
+void assign_key(const yaml::Node& section, std::span<const KeySpec> table, std::string_view name, bool& target);
+void assign_key(const yaml::Node& section, std::span<const KeySpec> table, std::string_view name,
+                std::string& target);
 
 /// Why `name` cannot name a cluster (it is part of every job key "<cluster>/<job-id>"), or "".
 std::string cluster_name_problem(const std::string& name);

@@ -235,14 +235,13 @@ std::optional<std::int64_t> Node::memory_size(std::int64_t min) const {
     return parsed;
 }
 
-std::optional<std::string> Node::one_of(std::initializer_list<std::string_view> choices) const {
+std::optional<std::string> Node::one_of(std::span<const std::string_view> choices) const {
     std::string list;
     for (const auto c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
     if (node_.IsScalar()) {
         for (const auto c : choices)
             if (node_.Scalar() == c) return std::string(c);
-        problem("expected one of " + list + ", got " + describe() +
-                did_you_mean(node_.Scalar(), std::span<const std::string_view>(choices.begin(), choices.size())));
+        problem("expected one of " + list + ", got " + describe() + did_you_mean(node_.Scalar(), choices));
         return std::nullopt;
     }
     problem("expected one of " + list + ", got " + describe());

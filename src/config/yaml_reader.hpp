@@ -120,7 +120,10 @@ public:
     /// A memory size in Flink syntax ("64mb", "1 gb") or a plain number of bytes, not below `min`.
     std::optional<std::int64_t> memory_size(std::int64_t min) const;
     /// One of `choices`, spelled exactly (the JSON Schema uses the same enums).
-    std::optional<std::string> one_of(std::initializer_list<std::string_view> choices) const;
+    std::optional<std::string> one_of(std::span<const std::string_view> choices) const;
+    std::optional<std::string> one_of(std::initializer_list<std::string_view> choices) const {
+        return one_of(std::span<const std::string_view>(choices.begin(), choices.size()));
+    }
 
 private:
     YAML::Node node_;

@@ -4,6 +4,7 @@
 // with a probe of its own, a test decides what every named file holds, and nothing touches the
 // disk. Also the address and URL syntax shared with the HTTP side (src/http/address.hpp) and
 // the secret-file reading shared with the commands' flags.
+#include "config/config_keys.hpp"
 #include "config/config_loader.hpp"
 #include "config/secret_file.hpp"
 #include "http/address.hpp"
@@ -148,4 +149,83 @@ TEST_CASE("base URLs: scheme, host, port in 1..65535, no query", "[config][addre
     CHECK(url_problem("http://jm/x?y=1") ==
           "invalid URL \"http://jm/x?y=1\": a query or fragment is not allowed (only a path prefix)");
     CHECK_FALSE(url_problem("ftp://jm").empty());
+}
+
+// ---- the key tables (config_keys.hpp) ------------------------------------------------------------
+
+namespace {
+
+// "key: default" for every key of `table` whose default is a value a file could hold (the yarn
+// keys of a cluster table are left to a yarn cluster).
+std::string spelled_defaults(std::span<const flinkscaler::config::KeySpec> table, const std::string& indent) {
+    std::string out;
+    for (const auto& spec : table)
+        if (spec.default_is_value && !spec.default_text.empty() && !spec.default_text.starts_with("service.") &&
+            !spec.yarn_only)
+            out += indent + std::string(spec.name) + ": " + std::string(spec.default_text) + "\n";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the key tables' defaults are the model's: spelling every default changes nothing", "[config][keys]") {
+    using namespace flinkscaler::config;
+    FakeFiles files;
+    const auto implicit = parse_service_config("clusters:\n  - {name: a, url: 'https://a'}\n"
+                                               "  - {name: y, kind: yarn, resource-managers: ['http://rm']}\n",
+                                               "/c/fs.yaml", files);
+    const std::string text = "service:\n" + spelled_defaults(kServiceKeys, "  ") + "  log:\n" +
+                             spelled_defaults(kLogKeys, "    ") + "clusters:\n  - name: a\n    url: https://a\n" +
+                             spelled_defaults(kClusterKeys, "    ") + "    tls:\n" +
+                             spelled_defaults(kTlsKeys, "      ") +
+                             "  - name: y\n    kind: yarn\n    resource-managers: ['http://rm']\n"
+                             "    flink-access: " + std::string(key_spec(kClusterKeys, "flink-access").default_text) +
+                             "\n    direct-scheme: " + std::string(key_spec(kClusterKeys, "direct-scheme").default_text) +
+                             "\n    applications:\n" + spelled_defaults(kApplicationsKeys, "      ");
+    INFO(text);
+    // Cluster a spells kind and enabled, its tls the verify default; the yarn cluster y the yarn keys.
+    const auto spelled = parse_service_config(text, "/c/fs.yaml", files);
+    const auto& a = implicit.service;
+    const auto& b = spelled.service;
+    CHECK(a.poll_interval == b.poll_interval);
+    CHECK(a.workers == b.workers);
+    CHECK(a.cluster_max_concurrent_requests == b.cluster_max_concurrent_requests);
+    CHECK(a.connect_timeout == b.connect_timeout);
+    CHECK(a.request_timeout == b.request_timeout);
+    CHECK(a.state_database == b.state_database);
+    CHECK(a.status_address == b.status_address);
+    CHECK(a.dry_run == b.dry_run);
+    CHECK(a.job_retention == b.job_retention);
+    CHECK(a.event_retention == b.event_retention);
+    CHECK(a.sample_retention == b.sample_retention);
+    CHECK(a.log.level == b.log.level);
+    CHECK(a.log.format == b.log.format);
+    CHECK(a.log.file == b.log.file);
+    CHECK(a.log.max_file_bytes == b.log.max_file_bytes);
+    CHECK(a.log.max_files == b.log.max_files);
+    CHECK(implicit.clusters[0].enabled == spelled.clusters[0].enabled);
+    CHECK(implicit.clusters[0].connection.tls.verify == spelled.clusters[0].connection.tls.verify);
+    REQUIRE(spelled.clusters[1].yarn.has_value());
+    CHECK(implicit.clusters[1].yarn->flink_access == spelled.clusters[1].yarn->flink_access);
+    CHECK(implicit.clusters[1].yarn->direct_scheme == spelled.clusters[1].yarn->direct_scheme);
+    CHECK(implicit.clusters[1].yarn->applications.type == spelled.clusters[1].yarn->applications.type);
+}
+
+TEST_CASE("the key tables: the reader knows exactly the keys of its table", "[config][keys]") {
+    using namespace flinkscaler::config;
+    FakeFiles files;
+    // A key every table lacks is reported with the table's closest name.
+    const auto problems = problems_of("service: {log: {levels: info}}\nclusters:\n  - {name: a, url: 'http://a'}\n",
+                                      "fs.yaml", files);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message == "unknown key (did you mean 'level'?)");
+    // Ranges come from the table.
+    const auto& workers = key_spec(kServiceKeys, "workers");
+    const auto too_many = problems_of("service: {workers: " + std::to_string(workers.max + 1) +
+                                          "}\nclusters:\n  - {name: a, url: 'http://a'}\n",
+                                      "fs.yaml", files);
+    REQUIRE(too_many.size() == 1);
+    CHECK(too_many[0].message == "must lie in " + std::to_string(workers.min) + ".." + std::to_string(workers.max) +
+                                     ", got " + std::to_string(workers.max + 1));
+    CHECK_THROWS_AS(key_spec(kServiceKeys, "no-such-key"), std::logic_error);
 }

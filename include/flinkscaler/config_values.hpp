@@ -57,12 +57,19 @@ std::chrono::milliseconds parse_duration(std::string_view text);
 /// round-trips through parse_duration (negative results excepted: Flink's form has no sign).
 std::string format_duration(std::chrono::milliseconds d);
 
+/// Every unit label parse_duration accepts in Flink form (lower case, table order), for
+/// generated documentation and JSON Schema patterns.
+std::vector<std::string_view> duration_unit_labels();
+
 /// Parses a memory size in bytes (org.apache.flink.configuration.MemorySize): optional
 /// whitespace, decimal digits (no sign, no fraction), optional whitespace, optional
 /// case-insensitive unit. No unit means bytes. Every unit is a power of 1024:
 ///   b bytes | k kb kibibytes | m mb mebibytes | g gb gibibytes | t tb tebibytes
 /// Throws ValueError when empty, malformed, or the byte count does not fit in int64.
 std::int64_t parse_memory_size(std::string_view text);
+
+/// Every unit label parse_memory_size accepts (lower case, table order).
+std::vector<std::string_view> memory_size_unit_labels();
 
 /// Parses "true" or "false" in any case, ignoring surrounding whitespace.
 /// Throws ValueError on anything else (no "yes", "1", "on", ...).

@@ -125,12 +125,29 @@ struct AutoscalerOptions {
     bool is_excluded_vertex(const std::string& vertex) const;
 };
 
-/// The first violated rule of algorithm.md §5.6 as a message, or nullopt when valid.
-/// Also checks that every excluded period parses.
+/// A rule of algorithm.md §5.6 the options break: the option it is about (its main key) and the
+/// message, which names that key and its value.
+struct OptionViolation {
+    std::string key;
+    std::string message;
+};
+
+/// The first violated rule of algorithm.md §5.6, in the order of the spec, or nullopt when the
+/// options are valid. Also checks that every excluded period parses.
+std::optional<OptionViolation> first_violation(const AutoscalerOptions& options);
+
+/// The message of first_violation, for callers that only report it.
 std::optional<std::string> validate(const AutoscalerOptions& options);
 
-/// job.autoscaler.* keys in `conf` that are not options (typos); each entry reads
-/// `key (did you mean other.key?)` when a close match exists.
-std::vector<std::string> unknown_autoscaler_keys(const Configuration& conf);
+/// A job.autoscaler.* key (either spelling) that is not an option: a typo, with the main key of
+/// the closest option when one is close enough to be what was meant.
+struct UnknownKey {
+    std::string key;
+    std::optional<std::string> suggestion;
+};
+
+/// The job.autoscaler.* keys in `conf` that are not options, in key order. Plugin parameters
+/// (option_layers.hpp) and keys outside job.autoscaler.* are not reported.
+std::vector<UnknownKey> unknown_autoscaler_keys(const Configuration& conf);
 
 }  // namespace flinkscaler

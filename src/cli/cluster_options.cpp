@@ -1,26 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/cluster_options.hpp"
 
+#include "config/secret_file.hpp"
+
 #include "flinkscaler/config_values.hpp"
 
-#include <fstream>
-#include <sstream>
-
 namespace flinkscaler::cli {
-
-namespace {
-
-std::string read_secret(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string secret = text.str();
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-    return secret;
-}
-
-}  // namespace
 
 void ClusterFlags::add_to(CLI::App& command) {
     command.add_option("url", url, "JobManager REST URL, e.g. http://jobmanager:8081 (a path prefix is kept)")
@@ -43,11 +28,11 @@ http::ConnectionSettings ClusterFlags::settings() const {
     s.tls = {ca_file, cert_file, key_file, !insecure};
     if (!token_file.empty()) {
         s.auth.kind = http::AuthSettings::Kind::Bearer;
-        s.auth.token = read_secret(token_file);
+        s.auth.token = config::read_secret_file(config::system_files(), token_file);
     } else if (!username.empty()) {
         s.auth.kind = http::AuthSettings::Kind::Basic;
         s.auth.username = username;
-        if (!password_file.empty()) s.auth.password = read_secret(password_file);
+        if (!password_file.empty()) s.auth.password = config::read_secret_file(config::system_files(), password_file);
     }
     s.request_timeout = parse_duration(timeout);
     s.max_concurrent_requests = max_concurrent;

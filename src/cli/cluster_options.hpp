@@ -4,7 +4,10 @@
 // shared by the commands that talk to a cluster directly.
 #pragma once
 
+#include "config/service_config.hpp"
 #include "http/connection.hpp"
+
+#include "flinkscaler/config_values.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -22,8 +25,9 @@ struct ClusterFlags {
     std::string username;
     std::string password_file;
     std::string token_file;
-    std::string timeout = "10 s";
-    int max_concurrent = 4;
+    /// The daemon's defaults (a cluster entry without its own request-timeout and cap).
+    std::string timeout = format_duration(config::ServiceSettings{}.request_timeout);
+    int max_concurrent = config::ServiceSettings{}.cluster_max_concurrent_requests;
 
     void add_to(CLI::App& command);
     /// Reads secrets from their files; throws std::runtime_error naming the file.

@@ -7,8 +7,8 @@
 // through the store registry, so --database also takes a store location (sqlite:PATH).
 #include "cli/commands.hpp"
 #include "store/export_replay.hpp"
+#include "config/config_loader.hpp"
 #include "store/open_store.hpp"
-#include "service/service_config.hpp"
 
 #include "flinkscaler/config_values.hpp"
 
@@ -46,7 +46,7 @@ int run_export(const ExportArgs& args) {
         if (args.database.empty() == args.config.empty())
             throw std::runtime_error("give either --config FILE or --database PATH");
         std::string database = args.database;
-        if (database.empty()) database = service::load_service_config(args.config).service.state_database;
+        if (database.empty()) database = config::load_service_config(args.config).service.state_database;
         auto db = store::open_state_reader(store::parse_store_location(database));
         const store::ReplayExport exported = store::export_replay(*db, args.job, since);
         for (const auto& note : exported.notes) std::cerr << "flinkscaler export: note: " << note << "\n";

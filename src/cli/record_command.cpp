@@ -6,9 +6,9 @@
 #include "cli/cluster_options.hpp"
 #include "flink/collector.hpp"
 #include "cli/commands.hpp"
-#include "service/service_config.hpp"
 
 #include "flinkscaler/config_values.hpp"
+#include "flinkscaler/option_layers.hpp"
 #include "replay/replay.hpp"
 
 #include <csignal>
@@ -39,7 +39,7 @@ int run_record(const RecordArgs& args) {
 
         ReplayInput recording;
         // Only what the algorithm reads goes into the recording (the JM configuration holds much more).
-        recording.options = service::autoscaler_relevant(api->job_configuration(args.job));
+        recording.options = autoscaler_relevant(api->job_configuration(args.job));
         std::string name;
         for (const auto& job : api->list_jobs())
             if (job.id == args.job) name = job.name;

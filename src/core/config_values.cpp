@@ -521,6 +521,22 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
     return parse_flink_duration(subject);
 }
 
+std::vector<std::string_view> duration_unit_labels() {
+    std::vector<std::string_view> out;
+    for (const TimeUnitSpec& unit : kTimeUnits)
+        for (std::string_view label : unit.labels)
+            if (!label.empty()) out.push_back(label);
+    return out;
+}
+
+std::vector<std::string_view> memory_size_unit_labels() {
+    std::vector<std::string_view> out;
+    for (const MemoryUnitSpec& unit : kMemoryUnits)
+        for (std::string_view label : unit.labels)
+            if (!label.empty()) out.push_back(label);
+    return out;
+}
+
 std::string format_duration(std::chrono::milliseconds d) {
     struct Unit {
         int64_t millis;

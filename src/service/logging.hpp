@@ -6,7 +6,7 @@
 // block for multi-line values) in text.
 #pragma once
 
-#include "service/service_config.hpp"
+#include "config/service_config.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -14,6 +14,9 @@
 #include <string>
 
 namespace flinkscaler::service {
+
+using config::LogFormat;
+using config::LogSettings;
 
 /// Installs the default logger. Throws std::runtime_error for an unknown level or an unwritable
 /// log file. May be called again (reload): the old logger is replaced.

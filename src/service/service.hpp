@@ -10,7 +10,7 @@
 // and request_reload() may be called from any thread (the signal handler thread).
 #pragma once
 
-#include "service/service_config.hpp"
+#include "config/config_loader.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -20,6 +20,14 @@
 #include <string>
 
 namespace flinkscaler::service {
+
+// The daemon speaks the config model's vocabulary (src/config) by its names.
+using config::application_cluster_name;
+using config::ClusterConfig;
+using config::ConfigError;
+using config::load_service_config;
+using config::ServiceConfig;
+using config::ServiceSettings;
 
 /// Command-line settings that win over the config file (kept across reloads).
 struct ServiceOverrides {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "service/status_server.hpp"
 
+#include "http/address.hpp"
 #include "store/state_store.hpp"
 
 #include <httplib.h>
@@ -48,39 +49,24 @@ public:
     }
 };
 
-struct HostPort {
-    std::string host;
-    int port = 0;
-};
-
 [[noreturn]] void bad_address(const std::string& address, const std::string& why) {
     throw std::runtime_error("status endpoint: invalid address '" + address + "': " + why);
 }
 
 /// "host:port", "[v6]:port" or ":port" (all interfaces).
-HostPort parse_address(const std::string& address) {
-    HostPort out;
-    std::string port_text;
-    if (!address.empty() && address.front() == '[') {
-        const auto close = address.find(']');
-        if (close == std::string::npos || close + 1 >= address.size() || address[close + 1] != ':')
-            bad_address(address, "expected [IPv6-address]:port");
-        out.host = address.substr(1, close - 1);
-        port_text = address.substr(close + 2);
-    } else {
-        const auto colon = address.rfind(':');
-        if (colon == std::string::npos) bad_address(address, "expected host:port");
-        out.host = address.substr(0, colon);
-        if (out.host.find(':') != std::string::npos)
-            bad_address(address, "an IPv6 address must be in brackets, e.g. [::1]:8089");
-        port_text = address.substr(colon + 1);
+http::HostPort parse_address(const std::string& address) {
+    const auto parsed = http::parse_host_port(address);
+    if (const auto* error = std::get_if<http::AddressError>(&parsed)) {
+        switch (*error) {
+            case http::AddressError::BadBrackets: bad_address(address, "expected [IPv6-address]:port");
+            case http::AddressError::MissingPort: bad_address(address, "expected host:port");
+            case http::AddressError::Ipv6WithoutBrackets:
+                bad_address(address, "an IPv6 address must be in brackets, e.g. [::1]:8089");
+            case http::AddressError::BadPort: bad_address(address, "the port must be a number from 0 to 65535");
+        }
     }
+    http::HostPort out = std::get<http::HostPort>(parsed);
     if (out.host.empty()) out.host = "0.0.0.0";
-    if (port_text.empty() || port_text.size() > 5 ||
-        port_text.find_first_not_of("0123456789") != std::string::npos)
-        bad_address(address, "the port must be a number from 0 to 65535");
-    out.port = std::stoi(port_text);
-    if (out.port > 65535) bad_address(address, "the port must be a number from 0 to 65535");
     return out;
 }
 
@@ -241,7 +227,7 @@ void StatusServer::start() {
     Impl& d = *impl_;
     std::lock_guard lock(d.lifecycle);
     if (d.server) return;
-    const HostPort where = parse_address(d.address);
+    const http::HostPort where = parse_address(d.address);
 
     auto server = std::make_unique<Server>();
     server->new_task_queue = [] { return new httplib::ThreadPool(kThreads); };

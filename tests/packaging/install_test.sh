@@ -71,8 +71,11 @@ expected=(
 )
 # Every migration, JSON Schema and doc of the source tree is installed.
 shopt -s nullglob
-for f in "$SOURCE_ROOT"/schema/*/*.sql "$SOURCE_ROOT"/schema/*.schema.json; do
+for f in "$SOURCE_ROOT"/schema/*/*.sql; do
   expected+=("644 $schemadir/${f#"$SOURCE_ROOT"/schema/}")
+done
+for f in "$SOURCE_ROOT"/schema/config/*.schema.json; do
+  expected+=("644 $schemadir/${f##*/}")
 done
 for f in "$SOURCE_ROOT"/README.md "$SOURCE_ROOT"/docs/*.md; do
   expected+=("644 $docdir/${f##*/}")

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "flinkscaler/options.hpp"
 
+#include "flinkscaler/option_layers.hpp"
+
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <functional>
@@ -675,10 +678,83 @@ TEST_CASE("unknown_autoscaler_keys reports typos with a suggestion and ignores k
     };
     const auto unknown = unknown_autoscaler_keys(conf);
     REQUIRE(unknown.size() == 3);
-    std::set<std::string> reported(unknown.begin(), unknown.end());
+    std::set<std::string> reported;
+    for (const auto& u : unknown) reported.insert(u.key + (u.suggestion ? " (did you mean " + *u.suggestion + "?)" : ""));
     CHECK(reported.count("job.autoscaler.metrics.windw (did you mean job.autoscaler.metrics.window?)") == 1);
     CHECK(reported.count("kubernetes.operator.job.autoscaler.stabilisation.interval (did you mean "
                          "job.autoscaler.stabilization.interval?)") == 1);
     CHECK(reported.count("job.autoscaler.something.completely.different.entirely") == 1);
     CHECK(unknown_autoscaler_keys({{"job.autoscaler.enabled", "true"}}).empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key space and precedence of layers (option_layers.hpp)
+
+TEST_CASE("overlay, is_autoscaler_key and autoscaler_relevant", "[options][precedence]") {
+    using flinkscaler::autoscaler_relevant;
+    using flinkscaler::is_autoscaler_key;
+    using flinkscaler::overlay;
+    CHECK(is_autoscaler_key("job.autoscaler.anything"));
+    CHECK(is_autoscaler_key("kubernetes.operator.job.autoscaler.enabled"));
+    CHECK(is_autoscaler_key("pipeline.jobvertex-parallelism-overrides"));
+    CHECK(is_autoscaler_key("taskmanager.memory.process.size"));
+    CHECK_FALSE(is_autoscaler_key("taskmanager.memory.flink.size"));
+    CHECK_FALSE(is_autoscaler_key("kubernetes.operator.reconcile.interval"));
+    CHECK(autoscaler_relevant({{"a.b", "1"}, {"jobmanager.scheduler", "adaptive"}}) ==
+          Configuration{{"jobmanager.scheduler", "adaptive"}});
+    Configuration base = {{"job.autoscaler.scale-down.interval", "1h"}, {"x.y", "1"}};
+    overlay(base, {{"job.autoscaler.scale-up.grace-period", "2h"}});
+    CHECK(base == Configuration{{"job.autoscaler.scale-up.grace-period", "2h"}, {"x.y", "1"}});
+}
+
+TEST_CASE("first_violation names the option a rule is about, as data", "[options][validate]") {
+    using flinkscaler::first_violation;
+    CHECK_FALSE(first_violation(AutoscalerOptions{}).has_value());
+    AutoscalerOptions o;
+    o.utilization_max = 0.5;  // below the target 0.7
+    auto violation = first_violation(o);
+    REQUIRE(violation.has_value());
+    CHECK(violation->key == "job.autoscaler.utilization.max");
+    CHECK(violation->message == validate(o));
+    o = AutoscalerOptions::from({{"job.autoscaler.excluded.periods", "job.autoscaler.enabled"}});
+    violation = first_violation(o);
+    REQUIRE(violation.has_value());
+    // The key comes from the rule, not from reading the message (which quotes the user's text).
+    CHECK(violation->key == "job.autoscaler.excluded.periods");
+    o = AutoscalerOptions::from({{"kubernetes.operator.job.autoscaler.target.utilization.boundary", "-1"}});
+    CHECK(first_violation(o)->key == "job.autoscaler.target.utilization.boundary");
+}
+
+TEST_CASE("unknown_autoscaler_keys returns each typo with the main key it is closest to", "[options]") {
+    const auto unknown = unknown_autoscaler_keys({
+        {"kubernetes.operator.job.autoscaler.metrics.windw", "1"},
+        {"job.autoscaler.zzz", "1"},
+        {"job.autoscaler.scaling.custom-executor.ex.class", "x"},
+        {"kubernetes.operator.reconcile.interval", "1"},
+    });
+    REQUIRE(unknown.size() == 2);
+    CHECK(unknown[0].key == "job.autoscaler.zzz");
+    CHECK_FALSE(unknown[0].suggestion.has_value());
+    CHECK(unknown[1].key == "kubernetes.operator.job.autoscaler.metrics.windw");
+    CHECK(unknown[1].suggestion == "job.autoscaler.metrics.window");
+}
+
+TEST_CASE("option key space: canonical keys, plugin parameters, alias groups, known keys", "[options][precedence]") {
+    using flinkscaler::canonical_option_key;
+    using flinkscaler::is_plugin_parameter;
+    using flinkscaler::known_option_keys;
+    using flinkscaler::option_alias_group;
+    CHECK(canonical_option_key("kubernetes.operator.job.autoscaler.enabled") == "job.autoscaler.enabled");
+    CHECK(canonical_option_key("kubernetes.operator.reconcile.interval") == "kubernetes.operator.reconcile.interval");
+    CHECK(is_plugin_parameter("kubernetes.operator.job.autoscaler.metrics.custom-evaluator.ev.x"));
+    CHECK_FALSE(is_plugin_parameter("job.autoscaler.metrics.custom-evaluators"));
+    CHECK(option_alias_group("job.autoscaler.utilization.target") ==
+          option_alias_group("job.autoscaler.target.utilization"));
+    CHECK(option_alias_group("job.autoscaler.scaling.parallelism-alignment.mode") ==
+          option_alias_group("job.autoscaler.scaling.key-group.partitions.adjust.mode"));
+    CHECK(option_alias_group("job.autoscaler.enabled") != option_alias_group("job.autoscaler.scaling.enabled"));
+    CHECK_FALSE(option_alias_group("jobmanager.scheduler").has_value());
+    const auto& known = known_option_keys();
+    CHECK(std::find(known.begin(), known.end(), "taskmanager.numberOfTaskSlots") != known.end());
+    CHECK(std::find(known.begin(), known.end(), "kubernetes.operator.job.autoscaler.enabled") != known.end());
 }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "service/yaml_reader.hpp"
+#include "config/yaml_reader.hpp"
 
 #include "flinkscaler/config_values.hpp"
+#include "flinkscaler/text.hpp"
 
 #include <algorithm>
 #include <map>
 #include <tuple>
 
-namespace flinkscaler::service::yaml {
+namespace flinkscaler::config::yaml {
 
 namespace {
 
@@ -61,14 +62,9 @@ std::vector<ConfigProblem> Problems::sorted() const {
     return unique;
 }
 
-std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
-    const std::vector<std::string_view> views(candidates.begin(), candidates.end());
-    return std::string(closest_match(word, views).value_or(""));
-}
-
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
-    const auto best = closest(word, candidates);
-    return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
+    const auto best = closest_match(word, candidates);
+    return best ? " (did you mean '" + std::string(*best) + "'?)" : std::string();
 }
 
 void Node::problem(const std::string& message) const { problems_->add(mark_, path_, message); }
@@ -106,12 +102,11 @@ bool Node::expect_any_map(bool allow_null) const {
     return true;
 }
 
-bool Node::expect_map(std::initializer_list<std::string_view> allowed, bool allow_null) const {
+bool Node::expect_map(std::span<const std::string_view> allowed, bool allow_null) const {
     if (!expect_any_map(allow_null)) return false;
-    const std::vector<std::string> candidates(allowed.begin(), allowed.end());
     for (const auto& entry : entries()) {
         if (std::find(allowed.begin(), allowed.end(), entry.key) != allowed.end()) continue;
-        problems_->add(entry.key_mark, child_path(entry.key), "unknown key" + did_you_mean(entry.key, candidates));
+        problems_->add(entry.key_mark, child_path(entry.key), "unknown key" + did_you_mean(entry.key, allowed));
     }
     return true;
 }
@@ -240,14 +235,13 @@ std::optional<std::int64_t> Node::memory_size(std::int64_t min) const {
     return parsed;
 }
 
-std::optional<std::string> Node::one_of(std::initializer_list<std::string_view> choices) const {
+std::optional<std::string> Node::one_of(std::span<const std::string_view> choices) const {
     std::string list;
     for (const auto c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
     if (node_.IsScalar()) {
         for (const auto c : choices)
             if (node_.Scalar() == c) return std::string(c);
-        const std::vector<std::string> candidates(choices.begin(), choices.end());
-        problem("expected one of " + list + ", got " + describe() + did_you_mean(node_.Scalar(), candidates));
+        problem("expected one of " + list + ", got " + describe() + did_you_mean(node_.Scalar(), choices));
         return std::nullopt;
     }
     problem("expected one of " + list + ", got " + describe());
@@ -271,4 +265,4 @@ std::optional<Node> parse_document(const std::string& text, Problems& problems) 
     return Node(root, "", mark, &problems);
 }
 
-}  // namespace flinkscaler::service::yaml
+}  // namespace flinkscaler::config::yaml

@@ -10,7 +10,7 @@
 // point the reader at the wrong place).
 #pragma once
 
-#include "service/service_config.hpp"
+#include "config/config_problem.hpp"
 
 #include "flinkscaler/time.hpp"
 
@@ -19,11 +19,12 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace flinkscaler::service::yaml {
+namespace flinkscaler::config::yaml {
 
 /// The problems of one file, in the order they were found.
 class Problems {
@@ -46,11 +47,8 @@ private:
     std::vector<ConfigProblem> problems_;
 };
 
-/// The candidate closest to `word` (case-insensitive edit distance below 4), or "" when none
-/// is close enough to be a plausible typo.
-std::string closest(std::string_view word, const std::vector<std::string>& candidates);
-/// " (did you mean 'x'?)" for the closest candidate, or "".
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+/// " (did you mean 'x'?)" for the candidate flinkscaler::closest_match picks, or "".
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
 
 struct Entry;
 
@@ -89,7 +87,10 @@ public:
     /// a hint), and keys given twice are reported. An empty value (`key:` with nothing after it,
     /// e.g. a section whose entries are all commented out) returns false silently when
     /// `allow_null`; anything else that is not a mapping is reported.
-    bool expect_map(std::initializer_list<std::string_view> allowed, bool allow_null = true) const;
+    bool expect_map(std::span<const std::string_view> allowed, bool allow_null = true) const;
+    bool expect_map(std::initializer_list<std::string_view> allowed, bool allow_null = true) const {
+        return expect_map(std::span<const std::string_view>(allowed.begin(), allowed.size()), allow_null);
+    }
     /// Same check, without restricting the keys (option maps); reports keys given twice.
     bool expect_any_map(bool allow_null = true) const;
     /// The value of `key` in this mapping, if present (the first one when given twice).
@@ -119,7 +120,10 @@ public:
     /// A memory size in Flink syntax ("64mb", "1 gb") or a plain number of bytes, not below `min`.
     std::optional<std::int64_t> memory_size(std::int64_t min) const;
     /// One of `choices`, spelled exactly (the JSON Schema uses the same enums).
-    std::optional<std::string> one_of(std::initializer_list<std::string_view> choices) const;
+    std::optional<std::string> one_of(std::span<const std::string_view> choices) const;
+    std::optional<std::string> one_of(std::initializer_list<std::string_view> choices) const {
+        return one_of(std::span<const std::string_view>(choices.begin(), choices.size()));
+    }
 
 private:
     YAML::Node node_;
@@ -139,4 +143,4 @@ struct Entry {
 /// line and column) and returns nullopt; an empty document is returned as a null node.
 std::optional<Node> parse_document(const std::string& text, Problems& problems);
 
-}  // namespace flinkscaler::service::yaml
+}  // namespace flinkscaler::config::yaml

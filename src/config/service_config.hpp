@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The daemon's configuration file (YAML, docs/configuration.md, JSON Schema in
-// schema/flinkscaler-config.schema.json): service settings, `defaults:` autoscaler options,
-// `clusters:` with their connection settings and options, and `jobs:` overrides.
-//
-// Loading never stops at the first problem: every problem is collected with the file, line,
-// column and key path where it was found, so `flinkscaler check-config` can list them all and the
-// daemon can refuse a bad file (at start, or keep the old config on a bad SIGHUP reload).
+// The model of the daemon's configuration file (YAML, docs/configuration.md, JSON Schema in
+// schema/config/flinkscaler-config.schema.json): service settings, `defaults:` autoscaler options,
+// `clusters:` with their connection settings and options, and `jobs:` overrides. Reading a file
+// into it is config_loader.hpp.
 //
 // Precedence of autoscaler options (lowest to highest, architecture.md): built-in defaults <
 // `defaults:` < the cluster's `options:` < every matching `jobs:` entry in file order (a later
@@ -21,23 +18,10 @@
 #include "flinkscaler/time.hpp"
 
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace flinkscaler::service {
-
-/// One problem of a config file. `key` is the path in the document, e.g. "clusters[1].tls.ca-file";
-/// line and column are 1-based (0 when unknown, e.g. a missing required key reports its parent).
-struct ConfigProblem {
-    std::string file;
-    int line = 0;
-    int column = 0;
-    std::string key;
-    std::string message;
-    /// "FILE:LINE:COLUMN: key 'KEY': MESSAGE" (the same shape as the simulator's scenario errors).
-    std::string to_string() const;
-};
+namespace flinkscaler::config {
 
 enum class LogFormat { Text, Json };
 
@@ -141,39 +125,4 @@ struct ServiceConfig {
                                     const Configuration& job_flink_configuration) const;
 };
 
-/// Thrown by load_service_config when the file has problems; carries all of them.
-struct ConfigError : std::runtime_error {
-    explicit ConfigError(std::vector<ConfigProblem> problems);
-    std::vector<ConfigProblem> problems;
-};
-
-/// Reads and validates a config file: YAML syntax, unknown keys (with a "did you mean" hint),
-/// types and ranges, durations/sizes in Flink syntax, unique cluster names, URLs, readable TLS
-/// and secret files, and every autoscaler option value in `defaults:`, clusters and jobs (parsed
-/// with AutoscalerOptions::from, unknown job.autoscaler.* keys reported with a hint). Throws
-/// ConfigError listing every problem; std::runtime_error when the file cannot be read.
-ServiceConfig load_service_config(const std::string& path);
-
-/// The same from text (tests); `file` is only used in messages and for resolving relative paths
-/// (state-database, log file, TLS and secret files: relative to the directory of `file`).
-ServiceConfig parse_service_config(const std::string& text, const std::string& file);
-
-/// True for the keys the daemon reads from option maps and from a job's Flink configuration:
-/// job.autoscaler.*, kubernetes.operator.job.autoscaler.*, jobmanager.scheduler,
-/// pipeline.jobvertex-parallelism-overrides, taskmanager.numberOfTaskSlots,
-/// taskmanager.memory.process.size.
-bool is_autoscaler_key(const std::string& key);
-
-/// The entries of `conf` whose key is_autoscaler_key (a JobManager reports far more).
-Configuration autoscaler_relevant(const Configuration& conf);
-
-/// `top` laid over `base`, one precedence level up. Setting any spelling of an option (main,
-/// fallback or deprecated key, or either of the two alignment-mode keys) removes every other
-/// spelling of it from `base` first, so a higher level always wins even when the two levels
-/// spell the option differently (present_key would otherwise prefer the main key of `base`).
-void overlay(Configuration& base, const Configuration& top);
-
-/// Glob match with `*`, `?` and `[...]` (`[!...]` negates), on whole strings.
-bool glob_match(const std::string& pattern, const std::string& text);
-
-}  // namespace flinkscaler::service
+}  // namespace flinkscaler::config

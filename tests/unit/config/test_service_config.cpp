@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The daemon's config file (src/service/service_config.hpp, docs/configuration.md): parsing of
+// The daemon's config file (src/config/config_loader.hpp, docs/configuration.md): parsing of
 // every section, defaults, option maps, every kind of problem with its exact position and key,
 // precedence of options level by level, globs, relative paths and secrets.
 #include "temp_dir.hpp"
-#include "service/service_config.hpp"
+#include "config/config_loader.hpp"
+#include "config/glob.hpp"
 
 #include "flinkscaler/config_values.hpp"
 
@@ -19,12 +20,12 @@
 
 using namespace std::chrono_literals;
 using flinkscaler::Configuration;
-using flinkscaler::service::ConfigError;
-using flinkscaler::service::ConfigProblem;
-using flinkscaler::service::glob_match;
-using flinkscaler::service::LogFormat;
-using flinkscaler::service::ServiceConfig;
-using flinkscaler::service::ServiceSettings;
+using flinkscaler::config::ConfigError;
+using flinkscaler::config::ConfigProblem;
+using flinkscaler::config::glob_match;
+using flinkscaler::config::LogFormat;
+using flinkscaler::config::ServiceConfig;
+using flinkscaler::config::ServiceSettings;
 namespace fs = std::filesystem;
 namespace http = flinkscaler::http;
 
@@ -34,7 +35,7 @@ const std::string kJobA = "0a448493b4782967b150582570326227";
 const std::string kJobB = "bc764cd8ddf7a0cff126f51c16239658";
 
 ServiceConfig parse(const std::string& text, const std::string& file = "test.yaml") {
-    return flinkscaler::service::parse_service_config(text, file);
+    return flinkscaler::config::parse_service_config(text, file, flinkscaler::config::system_files());
 }
 
 // The problems of an invalid text; fails the test when the text is valid.
@@ -121,7 +122,7 @@ jobs:
   - match: {name: "orders-*", id: 0A448493B4782967B150582570326227, cluster: prod-a}
     options: {job.autoscaler.scaling.enabled: false}
 )");
-    const auto config = flinkscaler::service::load_service_config(file.string());
+    const auto config = flinkscaler::config::load_service_config(file.string());
     CHECK(config.file == file.string());
 
     const auto& s = config.service;
@@ -605,9 +606,9 @@ jobs:
   - match: {cluster: y, name: "orders-*"}
     options: {job.autoscaler.utilization.target: "0.3"}
 )");
-    const auto application = flinkscaler::service::application_cluster_name("y", "application_1716900000000_0042");
+    const auto application = flinkscaler::config::application_cluster_name("y", "application_1716900000000_0042");
     CHECK(application == "y/application_1716900000000_0042");
-    CHECK(flinkscaler::service::configured_cluster_name(application) == "y");
+    CHECK(flinkscaler::config::configured_cluster_name(application) == "y");
     CHECK(config.job_configuration(application, kJobA, "billing", {}).at("job.autoscaler.utilization.target") == "0.2");
     CHECK(config.job_configuration(application, kJobA, "orders-eu", {}).at("job.autoscaler.utilization.target") == "0.3");
     CHECK(config.job_configuration("other", kJobA, "orders-eu", {}).at("job.autoscaler.utilization.target") == "0.1");
@@ -710,7 +711,7 @@ clusters:
     tls: {ca-file: certs/ca.pem}
     auth: {type: basic, username: u, password-file: ./secrets/pw}
 )");
-    const auto config = flinkscaler::service::load_service_config(file.string());
+    const auto config = flinkscaler::config::load_service_config(file.string());
     CHECK(config.service.state_database == (dir.path / "var/state.db").string());
     CHECK(config.service.log.file == (dir.path / "etc/logs/flinkscaler.log").string());
     CHECK(config.clusters[0].connection.tls.ca_file == (dir.path / "etc/certs/ca.pem").string());
@@ -859,8 +860,8 @@ TEST_CASE("load_service_config: an unreadable file is a runtime_error naming it,
           "[service-config]") {
     TempDir dir;
     const auto missing = (dir.path / "absent.yaml").string();
-    CHECK_THROWS_WITH(flinkscaler::service::load_service_config(missing), missing + ": cannot read: No such file or directory");
-    CHECK_THROWS_WITH(flinkscaler::service::load_service_config(dir.path.string()),
+    CHECK_THROWS_WITH(flinkscaler::config::load_service_config(missing), missing + ": cannot read: No such file or directory");
+    CHECK_THROWS_WITH(flinkscaler::config::load_service_config(dir.path.string()),
                       dir.path.string() + ": cannot read: is a directory");
 }
 
@@ -986,23 +987,6 @@ clusters:
         "a", kJobA, "x",
         {{"job.autoscaler.utilization.target", "0.3"}, {"job.autoscaler.target.utilization", "0.9"}});
     CHECK(flinkscaler::AutoscalerOptions::from(own).utilization_target == 0.3);
-}
-
-TEST_CASE("overlay, is_autoscaler_key and autoscaler_relevant", "[service-config][precedence]") {
-    using flinkscaler::service::autoscaler_relevant;
-    using flinkscaler::service::is_autoscaler_key;
-    using flinkscaler::service::overlay;
-    CHECK(is_autoscaler_key("job.autoscaler.anything"));
-    CHECK(is_autoscaler_key("kubernetes.operator.job.autoscaler.enabled"));
-    CHECK(is_autoscaler_key("pipeline.jobvertex-parallelism-overrides"));
-    CHECK(is_autoscaler_key("taskmanager.memory.process.size"));
-    CHECK_FALSE(is_autoscaler_key("taskmanager.memory.flink.size"));
-    CHECK_FALSE(is_autoscaler_key("kubernetes.operator.reconcile.interval"));
-    CHECK(autoscaler_relevant({{"a.b", "1"}, {"jobmanager.scheduler", "adaptive"}}) ==
-          Configuration{{"jobmanager.scheduler", "adaptive"}});
-    Configuration base = {{"job.autoscaler.scale-down.interval", "1h"}, {"x.y", "1"}};
-    overlay(base, {{"job.autoscaler.scale-up.grace-period", "2h"}});
-    CHECK(base == Configuration{{"job.autoscaler.scale-up.grace-period", "2h"}, {"x.y", "1"}});
 }
 
 // ---- glob ------------------------------------------------------------------------------------------------

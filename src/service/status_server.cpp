@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "service/status_server.hpp"
 
+#include "service/job_status_json.hpp"
 #include "store/state_store.hpp"
 
 #include <httplib.h>
@@ -156,7 +157,7 @@ struct StatusServer::Impl {
 
     void jobs(httplib::Response& res) const {
         nlohmann::json list = nlohmann::json::array();
-        for (const auto& job : board.jobs()) list.push_back(job.to_json(false));
+        for (const auto& job : board.jobs()) list.push_back(job_status_json(job, false));
         res.set_content(dump({{"jobs", std::move(list)}}), kJson);
     }
 
@@ -166,7 +167,7 @@ struct StatusServer::Impl {
             json_error(res, 404, "unknown job: " + key);
             return;
         }
-        auto out = status->to_json(true);
+        auto out = job_status_json(*status, true);
         nlohmann::json events = nlohmann::json::array();
         if (store != nullptr)
             for (const auto& e : store->events(key, kEventsPerJob)) events.push_back(event_json(e));

@@ -13,7 +13,12 @@
 using namespace std::chrono_literals;
 using flinkscaler::Instant;
 using flinkscaler::Millis;
+using flinkscaler::DecisionOutcome;
+using flinkscaler::service::Family;
+using flinkscaler::service::JobPhase;
 using flinkscaler::service::JobStatus;
+using ApiErrorKind = flinkscaler::flink::FlinkApiError::Kind;
+using flinkscaler::service::RescaleResult;
 using flinkscaler::service::PassResult;
 using flinkscaler::service::StatusBoard;
 using flinkscaler::service::VertexStatus;
@@ -31,14 +36,14 @@ VertexStatus vertex(std::string id, std::string name, int parallelism) {
     return v;
 }
 
-JobStatus job(const std::string& cluster, const std::string& job_id, const std::string& name, std::string phase) {
+JobStatus job(const std::string& cluster, const std::string& job_id, const std::string& name, JobPhase phase) {
     JobStatus s;
     s.key = cluster + "/" + job_id;
     s.cluster = cluster;
     s.job_id = job_id;
     s.name = name;
     s.flink_state = "RUNNING";
-    s.phase = std::move(phase);
+    s.phase = phase;
     return s;
 }
 
@@ -46,7 +51,7 @@ JobStatus job(const std::string& cluster, const std::string& job_id, const std::
 /// every counter family, a histogram, jobs in three phases with evaluated and unevaluated
 /// vertices, a name that needs escaping and an infinite rate.
 void fill(StatusBoard& board) {
-    auto orders = job("prod", "0123456789abcdef0123456789abcdef", "orders \"eu\"\\main\nv2", "decided");
+    auto orders = job("prod", "0123456789abcdef0123456789abcdef", "orders \"eu\"\\main\nv2", JobPhase::Decided);
     auto map = vertex("0a448493b4782967b150582570326227", "Map: enrich", 4);
     map.recommended = 8;
     map.utilization = 0.99;
@@ -58,26 +63,26 @@ void fill(StatusBoard& board) {
     sink.true_processing_rate = INFINITY;
     orders.vertices.push_back(sink);
     board.put_job(orders);
-    auto payments = job("staging", "ffffffffffffffffffffffffffffffff", "payments", "collecting");
+    auto payments = job("staging", "ffffffffffffffffffffffffffffffff", "payments", JobPhase::Collecting);
     payments.vertices.push_back(vertex("v1", "Source", 1));
     board.put_job(payments);
-    board.put_job(job("staging", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", "reports", "disabled"));
+    board.put_job(job("staging", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", "reports", JobPhase::Disabled));
 
     board.discovery_finished("prod", true);
     board.discovery_finished("prod", true);
     board.discovery_finished("prod", false);
     board.discovery_finished("prod", true);
     board.discovery_finished("yarn/application_1716900000000_0042", true);
-    board.rest_error("prod", "http");
-    board.rest_error("prod", "no_response");
-    board.rest_error("staging", "malformed");
-    board.decision("prod", "scale");
-    board.decision("prod", "no_change");
-    board.decision("prod", "no_change");
-    board.decision("staging", "blocked");
-    board.rescale("prod", "applied");
-    board.rescale("prod", "dry_run");
-    board.rescale("staging", "failed");
+    board.count(Family::RestErrors, "prod", ApiErrorKind::Http);
+    board.count(Family::RestErrors, "prod", ApiErrorKind::NoResponse);
+    board.count(Family::RestErrors, "staging", ApiErrorKind::Malformed);
+    board.count(Family::ScalingDecisions, "prod", DecisionOutcome::Scaled);
+    board.count(Family::ScalingDecisions, "prod", DecisionOutcome::NoChange);
+    board.count(Family::ScalingDecisions, "prod", DecisionOutcome::NoChange);
+    board.count(Family::ScalingDecisions, "staging", DecisionOutcome::Blocked);
+    board.count(Family::Rescales, "prod", RescaleResult::Applied);
+    board.count(Family::Rescales, "prod", RescaleResult::DryRun);
+    board.count(Family::Rescales, "staging", RescaleResult::Failed);
     board.pass_finished("prod", PassResult::Ok, 3ms);
     board.pass_finished("prod", PassResult::Ok, 40ms);
     board.pass_finished("prod", PassResult::Ok, 2000ms);

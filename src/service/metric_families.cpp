@@ -46,21 +46,30 @@ std::vector<MetricFamily> declare_families() {
         {Family::BuildInfo, "build_info", MetricType::Gauge, {"version"}, {}, {},
          "Build of the running flinkscaler; always 1.", ""},
         {Family::ClusterUp, "cluster_up", MetricType::Gauge, {"cluster"}, {}, {},
-         "1 if the last job listing (discovery) of the cluster succeeded, else 0.", ""},
+         "1 if the last job listing (discovery) of the cluster succeeded, 0 if it failed; absent before the first.",
+         "A YARN cluster has one series for its ResourceManagers' apps query (`cluster=\"prod-yarn\"`) and one "
+         "per running application (`cluster=\"prod-yarn/application_1716900000000_0042\"`)."},
         {Family::Discoveries, "discoveries_total", MetricType::Counter, {"cluster", "result"},
          names_of(kDiscoveryResultNames), {}, "Job listings of a cluster (discovery), by result.", ""},
         {Family::JobPassDuration, "job_pass_duration_seconds", MetricType::Histogram, {"cluster"}, {}, pass_buckets,
-         "Duration of one control-loop pass of one job, by cluster.", ""},
+         "Duration of one control-loop pass of one job (collect, evaluate, decide, maybe rescale, save), by "
+         "cluster.",
+         ""},
         {Family::JobPasses, "job_passes_total", MetricType::Counter, {"cluster", "result"},
-         names_of(kPassResultNames), {}, "Finished control-loop passes of the jobs of a cluster, by result.", ""},
+         names_of(kPassResultNames), {}, "Finished control-loop passes of the jobs of a cluster, by result.",
+         "`ok` evaluated (and decided if the window was full), `not_ready` skipped because the job was not "
+         "running or its metrics were not usable, `error` failed (see `last_error` of the job), `disabled` "
+         "autoscaling off for the job."},
         {Family::Jobs, "jobs", MetricType::Gauge, {"phase"}, names_of(kJobPhaseNames), {},
-         "Jobs on the status board, by phase of their last pass.", ""},
+         "Jobs the daemon tracks, by the phase of their last pass.",
+         "Every phase is listed, 0 when no job is in it; see [Phases](#phases)."},
         {Family::LastPollTimestamp, "last_poll_timestamp_seconds", MetricType::Gauge, {}, {}, {},
-         "Unix time of the last poll tick of the job loop.", ""},
+         "Unix time of the last poll tick of the job loop; absent before the first.", ""},
         {Family::PollOverruns, "poll_overruns_total", MetricType::Counter, {}, {}, {},
-         "Poll ticks skipped for a job because its previous pass was still running.", ""},
+         "Poll ticks skipped for a job because its previous pass was still running.",
+         "A steady rise means the poll interval is too short for the cluster."},
         {Family::ProcessResidentMemory, "process_resident_memory_bytes", MetricType::Gauge, {}, {}, {},
-         "Resident memory of the daemon (from /proc/self/statm).", ""},
+         "Resident memory of the daemon, read from /proc/self/statm at scrape time.", ""},
         {Family::Rescales, "rescales_total", MetricType::Counter, {"cluster", "result"},
          names_of(kRescaleResultNames), {},
          "Rescales of jobs of a cluster: applied (resource requirements PUT accepted), failed, or dry_run "
@@ -69,9 +78,15 @@ std::vector<MetricFamily> declare_families() {
         {Family::RestErrors, "rest_errors_total", MetricType::Counter, {"cluster", "kind"}, rest_error_kinds(), {},
          "Failed Flink REST calls to a cluster: no_response (connection or timeout), http (error status), "
          "malformed (unreadable body).",
-         ""},
+         "For a YARN cluster's own series: apps queries that no ResourceManager answered usefully (counted as "
+         "`no_response`; the log says why)."},
         {Family::ScalingDecisions, "scaling_decisions_total", MetricType::Counter, {"cluster", "outcome"},
-         decision_outcome_labels(), {}, "Scaling decisions for jobs of a cluster, by outcome.", ""},
+         decision_outcome_labels(), {},
+         "Scaling decisions for jobs of a cluster, by outcome: scale (a rescale was wanted), no_change, or "
+         "blocked (a change was wanted but a check stopped it).",
+         "Blocking checks: stabilization, the ineffective-scaling guard, an excluded period, a scheduler that "
+         "cannot rescale, ... The scaling report (log, `last_decision`) spells the same outcomes `scaled`, "
+         "`no-change` and `blocked`."},
         {Family::VertexLag, "vertex_lag", MetricType::Gauge, kVertexLabels, {}, {},
          "Pending records (backlog) of a source vertex in the last evaluation.", ""},
         {Family::VertexParallelism, "vertex_parallelism", MetricType::Gauge, kVertexLabels, {}, {},
@@ -81,7 +96,9 @@ std::vector<MetricFamily> declare_families() {
         {Family::VertexTargetDataRate, "vertex_target_data_rate", MetricType::Gauge, kVertexLabels, {}, {},
          "Records per second the vertex must process to keep up, in the last evaluation.", ""},
         {Family::VertexTrueProcessingRate, "vertex_true_processing_rate", MetricType::Gauge, kVertexLabels, {}, {},
-         "Records per second the vertex could process at full busy time, in the last evaluation.", ""},
+         "Records per second the vertex could process at full busy time at its current parallelism, in the last "
+         "evaluation.",
+         ""},
         {Family::VertexUtilization, "vertex_utilization", MetricType::Gauge, kVertexLabels, {}, {},
          "Busy-time ratio (0..1) of the vertex in the last evaluation.", ""},
     };
@@ -215,6 +232,70 @@ std::string render_metrics(const MetricsSnapshot& s) {
         families.push_back(std::move(f));
     }
     return prometheus::exposition(std::move(families));
+}
+
+namespace {
+
+/// A table cell: Markdown would end the cell at a pipe.
+std::string cell(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '|') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+/// "5 ms", "2.5 s": a bucket bound as people read it.
+std::string duration_text(double seconds) {
+    if (seconds < 1) return prometheus::format_value(std::round(seconds * 1e6) / 1e3) + " ms";
+    return prometheus::format_value(seconds) + " s";
+}
+
+std::string labels_cell(const MetricFamily& spec) {
+    std::string out;
+    for (std::size_t i = 0; i < spec.labels.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += "`" + std::string(spec.labels[i]) + "`";
+    }
+    if (!spec.label_values.empty()) {
+        out += " =";
+        for (std::size_t i = 0; i < spec.label_values.size(); ++i)
+            out += std::string(i == 0 ? " " : " \\| ") + "`" + std::string(spec.label_values[i]) + "`";
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string metrics_reference_markdown() {
+    std::string out = "| Metric | Type | Labels | Meaning |\n|---|---|---|---|\n";
+    const std::vector<std::string_view>* previous_labels = nullptr;
+    for (const auto& spec : metric_families()) {
+        // Rows that repeat the labels of the row above (the per-vertex gauges) say "same".
+        const bool same = previous_labels != nullptr && spec.labels.size() > 1 && *previous_labels == spec.labels &&
+                          spec.label_values.empty();
+        std::string meaning = cell(spec.help);
+        if (!spec.doc_notes.empty()) meaning += " " + cell(spec.doc_notes);
+        if (!spec.buckets.empty()) {
+            meaning += " Buckets:";
+            for (const double bound : spec.buckets) meaning += " " + duration_text(bound) + ",";
+            meaning += " +Inf.";
+        }
+        const std::string labels = same ? "same" : labels_cell(spec);
+        out += "| `" + std::string(kMetricPrefix) + std::string(spec.name) + "` | " +
+               std::string(prometheus::to_string(spec.type)) + " |" + (labels.empty() ? "" : " " + labels) + " | " +
+               meaning + " |\n";
+        previous_labels = &spec.labels;
+    }
+    return out;
+}
+
+std::string phases_reference_markdown() {
+    std::string out = "| Phase | Meaning |\n|---|---|\n";
+    for (const auto& [phase, name] : kJobPhaseNames)
+        out += "| `" + std::string(name) + "` | " + cell(describe(phase)) + " |\n";
+    return out;
 }
 
 std::optional<double> process_resident_memory_bytes() {

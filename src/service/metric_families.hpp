@@ -107,4 +107,10 @@ std::string render_metrics(const MetricsSnapshot& snapshot);
 /// Resident set size of this process (/proc/self/statm); empty when it cannot be read.
 std::optional<double> process_resident_memory_bytes();
 
+/// The Markdown table of every family, as docs/status-endpoint.md holds it between
+/// `<!-- BEGIN GENERATED metrics -->` and `<!-- END GENERATED metrics -->`; and the table of
+/// job phases (`phases` markers). A unit test fails when the committed doc differs.
+std::string metrics_reference_markdown();
+std::string phases_reference_markdown();
+
 }  // namespace flinkscaler::service

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // The /metrics exposition of a known board state, pinned byte for byte (the families' order,
 // HELP texts, label order, zero-filled series, number formatting), so that a change of the
-// rendering code that changes the output fails here.
+// rendering code that changes the output fails here; and the tables of docs/status-endpoint.md
+// that are generated from the family and phase tables.
+#include "service/metric_families.hpp"
 #include "service/status_board.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -117,7 +121,7 @@ TEST_CASE("metrics: the exposition of a known board state is pinned byte for byt
 # HELP flinkscaler_build_info Build of the running flinkscaler; always 1.
 # TYPE flinkscaler_build_info gauge
 flinkscaler_build_info{version="1.2.3-test"} 1
-# HELP flinkscaler_cluster_up 1 if the last job listing (discovery) of the cluster succeeded, else 0.
+# HELP flinkscaler_cluster_up 1 if the last job listing (discovery) of the cluster succeeded, 0 if it failed; absent before the first.
 # TYPE flinkscaler_cluster_up gauge
 flinkscaler_cluster_up{cluster="prod"} 1
 flinkscaler_cluster_up{cluster="yarn/application_1716900000000_0042"} 1
@@ -129,7 +133,7 @@ flinkscaler_discoveries_total{cluster="staging",result="error"} 0
 flinkscaler_discoveries_total{cluster="staging",result="ok"} 0
 flinkscaler_discoveries_total{cluster="yarn/application_1716900000000_0042",result="error"} 0
 flinkscaler_discoveries_total{cluster="yarn/application_1716900000000_0042",result="ok"} 1
-# HELP flinkscaler_job_pass_duration_seconds Duration of one control-loop pass of one job, by cluster.
+# HELP flinkscaler_job_pass_duration_seconds Duration of one control-loop pass of one job (collect, evaluate, decide, maybe rescale, save), by cluster.
 # TYPE flinkscaler_job_pass_duration_seconds histogram
 flinkscaler_job_pass_duration_seconds_bucket{cluster="prod",le="0.005"} 1
 flinkscaler_job_pass_duration_seconds_bucket{cluster="prod",le="0.01"} 1
@@ -190,7 +194,7 @@ flinkscaler_job_passes_total{cluster="yarn/application_1716900000000_0042",resul
 flinkscaler_job_passes_total{cluster="yarn/application_1716900000000_0042",result="error"} 0
 flinkscaler_job_passes_total{cluster="yarn/application_1716900000000_0042",result="not_ready"} 0
 flinkscaler_job_passes_total{cluster="yarn/application_1716900000000_0042",result="ok"} 0
-# HELP flinkscaler_jobs Jobs on the status board, by phase of their last pass.
+# HELP flinkscaler_jobs Jobs the daemon tracks, by the phase of their last pass.
 # TYPE flinkscaler_jobs gauge
 flinkscaler_jobs{phase="collecting"} 1
 flinkscaler_jobs{phase="decided"} 1
@@ -200,13 +204,13 @@ flinkscaler_jobs{phase="not_ready"} 0
 flinkscaler_jobs{phase="rescale_pending"} 0
 flinkscaler_jobs{phase="stabilizing"} 0
 flinkscaler_jobs{phase="window_not_full"} 0
-# HELP flinkscaler_last_poll_timestamp_seconds Unix time of the last poll tick of the job loop.
+# HELP flinkscaler_last_poll_timestamp_seconds Unix time of the last poll tick of the job loop; absent before the first.
 # TYPE flinkscaler_last_poll_timestamp_seconds gauge
 flinkscaler_last_poll_timestamp_seconds 1767225601.5
 # HELP flinkscaler_poll_overruns_total Poll ticks skipped for a job because its previous pass was still running.
 # TYPE flinkscaler_poll_overruns_total counter
 flinkscaler_poll_overruns_total 3
-# HELP flinkscaler_process_resident_memory_bytes Resident memory of the daemon (from /proc/self/statm).
+# HELP flinkscaler_process_resident_memory_bytes Resident memory of the daemon, read from /proc/self/statm at scrape time.
 # TYPE flinkscaler_process_resident_memory_bytes gauge
 flinkscaler_process_resident_memory_bytes RSS
 # HELP flinkscaler_rescales_total Rescales of jobs of a cluster: applied (resource requirements PUT accepted), failed, or dry_run (decided but not sent).
@@ -231,7 +235,7 @@ flinkscaler_rest_errors_total{cluster="staging",kind="no_response"} 0
 flinkscaler_rest_errors_total{cluster="yarn/application_1716900000000_0042",kind="http"} 0
 flinkscaler_rest_errors_total{cluster="yarn/application_1716900000000_0042",kind="malformed"} 0
 flinkscaler_rest_errors_total{cluster="yarn/application_1716900000000_0042",kind="no_response"} 0
-# HELP flinkscaler_scaling_decisions_total Scaling decisions for jobs of a cluster, by outcome.
+# HELP flinkscaler_scaling_decisions_total Scaling decisions for jobs of a cluster, by outcome: scale (a rescale was wanted), no_change, or blocked (a change was wanted but a check stopped it).
 # TYPE flinkscaler_scaling_decisions_total counter
 flinkscaler_scaling_decisions_total{cluster="prod",outcome="blocked"} 0
 flinkscaler_scaling_decisions_total{cluster="prod",outcome="no_change"} 2
@@ -256,7 +260,7 @@ flinkscaler_vertex_recommended_parallelism{cluster="prod",job="0123456789abcdef0
 # HELP flinkscaler_vertex_target_data_rate Records per second the vertex must process to keep up, in the last evaluation.
 # TYPE flinkscaler_vertex_target_data_rate gauge
 flinkscaler_vertex_target_data_rate{cluster="prod",job="0123456789abcdef0123456789abcdef",job_name="orders \"eu\"\\main\nv2",vertex="0a448493b4782967b150582570326227",vertex_name="Map: enrich"} 2300
-# HELP flinkscaler_vertex_true_processing_rate Records per second the vertex could process at full busy time, in the last evaluation.
+# HELP flinkscaler_vertex_true_processing_rate Records per second the vertex could process at full busy time at its current parallelism, in the last evaluation.
 # TYPE flinkscaler_vertex_true_processing_rate gauge
 flinkscaler_vertex_true_processing_rate{cluster="prod",job="0123456789abcdef0123456789abcdef",job_name="orders \"eu\"\\main\nv2",vertex="0a448493b4782967b150582570326227",vertex_name="Map: enrich"} 2020.2
 flinkscaler_vertex_true_processing_rate{cluster="prod",job="0123456789abcdef0123456789abcdef",job_name="orders \"eu\"\\main\nv2",vertex="ea632d67b7d595e5b851708ae9ad79d6",vertex_name="Sink: writer"} +Inf
@@ -267,4 +271,59 @@ flinkscaler_vertex_utilization{cluster="prod",job="0123456789abcdef0123456789abc
     const auto text = pinned(board.prometheus_text());
     INFO(text);
     CHECK(text == expected.substr(1));
+}
+
+namespace {
+
+const std::string kDoc = std::string(FLINKSCALER_FIXTURES) + "/../../docs/status-endpoint.md";
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// The text between `<!-- BEGIN GENERATED name -->\n` and `<!-- END GENERATED name -->`.
+std::string generated_section(const std::string& doc, const std::string& name) {
+    const std::string begin = "<!-- BEGIN GENERATED " + name + " -->\n";
+    const std::string end = "<!-- END GENERATED " + name + " -->";
+    const auto from = doc.find(begin);
+    const auto to = doc.find(end);
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    REQUIRE(from + begin.size() <= to);
+    return doc.substr(from + begin.size(), to - from - begin.size());
+}
+
+/// Rewrites the section in the committed doc (FLINKSCALER_UPDATE_DOCS=1).
+void update_section(const std::string& name, const std::string& rendered) {
+    std::string doc = read_file(kDoc);
+    const std::string begin = "<!-- BEGIN GENERATED " + name + " -->\n";
+    const auto from = doc.find(begin) + begin.size();
+    const auto to = doc.find("<!-- END GENERATED " + name + " -->");
+    doc.replace(from, to - from, rendered);
+    std::ofstream(kDoc, std::ios::binary | std::ios::trunc) << doc;
+}
+
+void check_generated(const std::string& name, const std::string& rendered) {
+    const char* update = std::getenv("FLINKSCALER_UPDATE_DOCS");
+    if (update != nullptr && std::string(update) == "1") update_section(name, rendered);
+    INFO("docs/status-endpoint.md's generated " + name +
+         " table differs from the code's table; regenerate it with\n"
+         "  FLINKSCALER_UPDATE_DOCS=1 build/tests/unit/service-tests '[docs]'");
+    CHECK(generated_section(read_file(kDoc), name) == rendered);
+}
+
+}  // namespace
+
+TEST_CASE("metrics: the metrics table of docs/status-endpoint.md is the rendering of the family table",
+          "[status][metrics][docs]") {
+    check_generated("metrics", flinkscaler::service::metrics_reference_markdown());
+}
+
+TEST_CASE("metrics: the phase table of docs/status-endpoint.md is the rendering of JobPhase's table",
+          "[status][metrics][docs]") {
+    check_generated("phases", flinkscaler::service::phases_reference_markdown());
 }

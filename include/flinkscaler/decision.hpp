@@ -15,10 +15,13 @@
 #include "flinkscaler/options.hpp"
 #include "flinkscaler/topology.hpp"
 
+#include <array>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace flinkscaler {
@@ -50,9 +53,30 @@ struct DecisionContext {
 enum class DecisionOutcome {
     Scaled,       ///< a new parallelism was committed
     NoChange,     ///< every vertex runs at its target (or none is outside its band)
-    Blocked,      ///< a change was wanted but a check stopped it (see `reason`)
+    Blocked,      ///< a change was wanted but a check stopped it (see `reason`); keep last
 };
+/// The two spellings of an outcome, both wire formats that must not change: `report` in logs,
+/// the JSON report and `last_decision.outcome` of the status endpoint ("scaled", "no-change",
+/// "blocked"); `metric_label` in flinkscaler_scaling_decisions_total{outcome} ("scale",
+/// "no_change", "blocked"), which dashboards query.
+struct DecisionOutcomeName {
+    DecisionOutcome outcome;
+    std::string_view report;
+    std::string_view metric_label;
+};
+inline constexpr std::array<DecisionOutcomeName, 3> kDecisionOutcomeNames{{
+    {DecisionOutcome::Scaled, "scaled", "scale"},
+    {DecisionOutcome::NoChange, "no-change", "no_change"},
+    {DecisionOutcome::Blocked, "blocked", "blocked"},
+}};
+static_assert(kDecisionOutcomeNames.size() == static_cast<std::size_t>(DecisionOutcome::Blocked) + 1 &&
+              kDecisionOutcomeNames[0].outcome == DecisionOutcome::Scaled &&
+              kDecisionOutcomeNames[1].outcome == DecisionOutcome::NoChange &&
+              kDecisionOutcomeNames[2].outcome == DecisionOutcome::Blocked);
+/// The report spelling (kDecisionOutcomeNames).
 std::string_view to_string(DecisionOutcome o);
+/// The metric label spelling (kDecisionOutcomeNames).
+std::string_view metric_label(DecisionOutcome o);
 
 /// What stopped a wanted change (DecisionOutcome::Blocked), in the order `decide` checks them.
 /// A new blocking check (a fleet guardrail, say) adds its value here and its check in `decide`.

@@ -13,12 +13,15 @@ namespace flinkscaler {
 using M = ScalingMetric;
 
 std::string_view to_string(DecisionOutcome o) {
-    switch (o) {
-        case DecisionOutcome::Scaled: return "scaled";
-        case DecisionOutcome::NoChange: return "no-change";
-        case DecisionOutcome::Blocked: return "blocked";
-    }
+    for (const auto& names : kDecisionOutcomeNames)
+        if (names.outcome == o) return names.report;
     return "?";
+}
+
+std::string_view metric_label(DecisionOutcome o) {
+    for (const auto& names : kDecisionOutcomeNames)
+        if (names.outcome == o) return names.metric_label;
+    return "unknown";
 }
 
 namespace {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -26,6 +28,18 @@ std::optional<Enum> value_of(const EnumNames<Enum, N>& names, std::string_view t
     for (const auto& [e, name] : names)
         if (equal(name, text)) return e;
     return std::nullopt;
+}
+
+/// True when entry i of the table names the enum value i and the table has `count` entries: with
+/// `count` taken from the enum's last value, `static_assert(lists_every_value_in_order(...))`
+/// fails the build when a value is added to the enum but not to its table (MPD's
+/// `static_assert(n_config_param_templates == unsigned(ConfigOption::MAX))`).
+template <typename Enum, std::size_t N>
+constexpr bool lists_every_value_in_order(const EnumNames<Enum, N>& names, std::size_t count) {
+    if (N != count) return false;
+    for (std::size_t i = 0; i < N; ++i)
+        if (names[i].first != static_cast<Enum>(i)) return false;
+    return true;
 }
 
 }  // namespace flinkscaler::detail

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "service/job_pass.hpp"
 
+#include "service/log_fields.hpp"
 #include "service/logging.hpp"
 #include "flink/rescaler.hpp"
 
@@ -17,19 +18,6 @@ namespace flinkscaler::service {
 
 namespace {
 
-std::string_view decision_outcome_label(DecisionOutcome outcome) {
-    switch (outcome) {
-    case DecisionOutcome::Scaled: return "scale";
-    case DecisionOutcome::NoChange: return "no_change";
-    case DecisionOutcome::Blocked: return "blocked";
-    }
-    return "unknown";
-}
-
-nlohmann::json job_fields(const JobIdentity& id) {
-    return {{"cluster", id.cluster}, {"job", id.key}, {"job_name", id.name}};
-}
-
 // Records an event; returns true when it started a new row (not folded into a recent one), which
 // is when it deserves a log line above debug level.
 bool record_event(PassEnvironment& env, const JobRuntime& job, const Event& event, Instant now) {
@@ -38,7 +26,7 @@ bool record_event(PassEnvironment& env, const JobRuntime& job, const Event& even
 }
 
 void report_error(PassEnvironment& env, JobRuntime& job, const PassInput& input, const std::string& message) {
-    job.status.phase = "error";
+    job.status.phase = JobPhase::Error;
     job.status.last_error = message;
     // The reference never folds AutoscalerError; with a 10 s loop a lasting problem would write
     // thousands of identical rows a day, so repeats are folded within the event interval
@@ -87,13 +75,13 @@ std::vector<VertexStatus> vertex_statuses(const JobTopology& topology, const std
     return out;
 }
 
-std::string phase_of(const CycleResult& cycle) {
+JobPhase phase_of(const CycleResult& cycle) {
     switch (cycle.stage) {
-    case CycleStage::CollectingSamples: return cycle.stabilizing ? "stabilizing" : "collecting";
-    case CycleStage::WindowNotFull: return cycle.stabilizing ? "stabilizing" : "window_not_full";
-    case CycleStage::Decided: return "decided";
+    case CycleStage::CollectingSamples: return cycle.stabilizing ? JobPhase::Stabilizing : JobPhase::Collecting;
+    case CycleStage::WindowNotFull: return cycle.stabilizing ? JobPhase::Stabilizing : JobPhase::WindowNotFull;
+    case CycleStage::Decided: return JobPhase::Decided;
     }
-    return "collecting";
+    return JobPhase::Collecting;
 }
 
 void log_scaling_report(const JobIdentity& id, const CycleResult& cycle, const JobTopology& topology) {
@@ -115,7 +103,7 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
                                    std::set<VertexId>& excluded_this_cycle) {
     auto collected = env.collector.collect(job.id.job_id);
     if (!collected) {
-        job.status.phase = "not_ready";
+        job.status.phase = JobPhase::NotReady;
         job.status.summary = "job details not ready (restarting or initializing)";
         return PassResult::NotReady;
     }
@@ -132,7 +120,7 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
         if (!job.rescale_pending_since) job.rescale_pending_since = input.now;
         const auto waited = input.now - *job.rescale_pending_since;
         if (waited < rescale_pending_deadline(input.options)) {
-            job.status.phase = "rescale_pending";
+            job.status.phase = JobPhase::RescalePending;
             job.status.summary = "waiting for Flink to apply the new parallelism of " + std::to_string(awaiting.size()) +
                                  " vertex(es) (" + format_duration(std::chrono::duration_cast<Millis>(waited)) + " so far)";
             job.status.vertices = vertex_statuses(collected->topology, std::nullopt, std::nullopt);
@@ -204,7 +192,7 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     log_with(spdlog::level::debug, cycle.summary, job_fields(job.id));
 
     if (cycle.decision && cycle.evaluated) {
-        env.board.decision(job.id.cluster, std::string(decision_outcome_label(cycle.decision->outcome)));
+        env.board.count(Family::ScalingDecisions, job.id.cluster, cycle.decision->outcome);
         status.last_decision = report_json(*cycle.evaluated, *cycle.decision);
         status.last_decision_time = input.now;
         if (cycle.decision->scaled() || (cycle.decision->outcome == DecisionOutcome::Blocked && report_is_new))
@@ -212,7 +200,7 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
         // rescales_total{result="dry_run"}: a decision that would have rescaled, counted once per
         // new report (as the log does), not on every pass that repeats the recommendation.
         if (cycle.decision->blocked_by == BlockReason::DryRun && !cycle.decision->summaries.empty() && report_is_new)
-            env.board.rescale(job.id.cluster, "dry_run");
+            env.board.count(Family::Rescales, job.id.cluster, RescaleResult::DryRun);
     }
     return PassResult::Ok;
 }
@@ -226,7 +214,7 @@ void realize(PassEnvironment& env, JobRuntime& job, const PassInput& input, bool
     if (result.status == Status::Applied) {
         ++job.status.rescales;
         job.status.last_rescale = input.now;
-        env.board.rescale(job.id.cluster, "applied");
+        env.board.count(Family::Rescales, job.id.cluster, RescaleResult::Applied);
         record_event(env, job, Event{EventType::Normal, "RescaleApplied", result.message, std::nullopt, std::nullopt},
                      input.now);
         log_with(spdlog::level::info, "rescale requested: " + result.message, job_fields(job.id));
@@ -290,13 +278,13 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
         if (running) {
             result = collect_evaluate_decide(env, job, input, excluded_this_cycle);
         } else {
-            status.phase = "not_ready";
+            status.phase = JobPhase::NotReady;
             status.summary = "job is " + input.effective_state;
             result = PassResult::NotReady;
         }
     } catch (const flink::MetricNotFound& e) {
         if (input.now < e.running_since + input.options.stabilization_interval) {
-            status.phase = "stabilizing";
+            status.phase = JobPhase::Stabilizing;
             status.summary = std::string("waiting for metrics: ") + e.what();
             result = PassResult::NotReady;
         } else {
@@ -304,7 +292,7 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
             result = PassResult::Error;
         }
     } catch (const flink::FlinkApiError& e) {
-        env.board.rest_error(job.id.cluster, std::string(flink::to_string(e.kind)));
+        env.board.count(Family::RestErrors, job.id.cluster, e.kind);
         report_error(env, job, input, e.what());
         result = PassResult::Error;
     } catch (const std::exception& e) {
@@ -317,12 +305,12 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
         try {
             realize(env, job, input, running, excluded_this_cycle);
         } catch (const flink::FlinkApiError& e) {
-            env.board.rest_error(job.id.cluster, std::string(flink::to_string(e.kind)));
-            env.board.rescale(job.id.cluster, "failed");
+            env.board.count(Family::RestErrors, job.id.cluster, e.kind);
+            env.board.count(Family::Rescales, job.id.cluster, RescaleResult::Failed);
             report_error(env, job, input, std::string("applying the parallelism failed: ") + e.what());
             result = PassResult::Error;
         } catch (const std::exception& e) {
-            env.board.rescale(job.id.cluster, "failed");
+            env.board.count(Family::Rescales, job.id.cluster, RescaleResult::Failed);
             report_error(env, job, input, std::string("applying the parallelism failed: ") + e.what());
             result = PassResult::Error;
         }
@@ -354,7 +342,7 @@ void disable_job(PassEnvironment& env, JobRuntime& job, const std::string& flink
                      job_fields(job.id));
         }
     }
-    job.status.phase = "disabled";
+    job.status.phase = JobPhase::Disabled;
     job.status.flink_state = flink_state;
     job.status.summary = "job.autoscaler.enabled is false";
     job.status.vertices.clear();

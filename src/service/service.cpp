@@ -3,6 +3,7 @@
 
 #include "http/connection.hpp"
 #include "service/job_pass.hpp"
+#include "service/log_fields.hpp"
 #include "yarn/resource_manager.hpp"
 #include "service/logging.hpp"
 #include "store/open_store.hpp"
@@ -119,8 +120,6 @@ http::ConnectionSettings application_connection(const ClusterConfig& yarn_cluste
     if (direct) settings.auth = {};
     return settings;
 }
-
-nlohmann::json cluster_fields(const std::string& cluster) { return {{"cluster", cluster}}; }
 
 }  // namespace
 
@@ -326,7 +325,7 @@ void Service::Impl::list_applications(YarnRuntime& yarn, const std::shared_ptr<c
         listed = yarn.resource_managers.running_applications(settings.applications);
     } catch (const std::exception& e) {
         board.discovery_finished(name, false);
-        board.rest_error(name, "no_response");
+        board.count(Family::RestErrors, name, flink::FlinkApiError::Kind::NoResponse);
         // Like an unreachable JobManager: nothing is dropped while the RM cannot be asked. The
         // known applications are still served when their JobManagers are reached directly: an RM
         // outage (or failover) does not stop their autoscaling.
@@ -398,7 +397,7 @@ void Service::Impl::list_applications(YarnRuntime& yarn, const std::shared_ptr<c
                 continue;
             }
             log_with(spdlog::level::info, "YARN application is no longer running; its jobs' state is kept for the retention period",
-                     {{"cluster", it->second->config.name}});
+                     cluster_fields(it->second->config.name));
             drop_jobs(*it->second);
             it = yarn.applications.erase(it);
         }
@@ -413,7 +412,7 @@ void Service::Impl::forget_job(ClusterRuntime& cluster, const std::string& job_i
     auto it = cluster.jobs.find(job_id);
     if (it == cluster.jobs.end()) return;
     log_with(spdlog::level::info, "job " + why + "; its state is kept for the retention period",
-             {{"cluster", cluster.config.name}, {"job", it->second->runtime.id.key}, {"job_name", it->second->runtime.id.name}});
+             job_fields(it->second->runtime.id));
     cluster.collector->forget(job_id);
     board.remove_job(it->second->runtime.id.key);
     cluster.jobs.erase(it);
@@ -427,7 +426,7 @@ void Service::Impl::discover(ClusterRuntime& cluster, const std::shared_ptr<Clus
         listed = cluster.api->list_jobs();
     } catch (const flink::FlinkApiError& e) {
         board.discovery_finished(name, false);
-        board.rest_error(name, std::string(flink::to_string(e.kind)));
+        board.count(Family::RestErrors, name, e.kind);
         // Abandon the round for this cluster (algorithm.md §1.1 step 2): nothing processed,
         // nothing cleaned up. Log the change of reachability, not every failed poll.
         log_with(cluster.reachable ? spdlog::level::warn : spdlog::level::debug,
@@ -452,14 +451,15 @@ void Service::Impl::discover(ClusterRuntime& cluster, const std::shared_ptr<Clus
             }
             tracked = std::make_shared<TrackedJob>();
             auto& id = tracked->runtime.id;
-            id = JobIdentity{name, overview.id, overview.name, name + "/" + overview.id};
+            id = JobIdentity{name, overview.id, overview.name, job_key(name, overview.id)};
             tracked->runtime.status.key = id.key;
             tracked->runtime.status.cluster = name;
             tracked->runtime.status.job_id = id.job_id;
             tracked->runtime.status.name = id.name;
-            tracked->runtime.status.phase = "not_ready";
-            log_with(spdlog::level::info, "discovered job",
-                     {{"cluster", name}, {"job", id.key}, {"job_name", id.name}, {"state", overview.state}});
+            tracked->runtime.status.phase = JobPhase::NotReady;
+            auto fields = job_fields(id);
+            fields["state"] = overview.state;
+            log_with(spdlog::level::info, "discovered job", fields);
         }
         if (is_terminal(overview.state)) {
             forget_job(cluster, overview.id, "is " + overview.state);
@@ -477,11 +477,10 @@ void Service::Impl::discover(ClusterRuntime& cluster, const std::shared_ptr<Clus
                 runtime.flink_configuration = cluster.api->job_configuration(overview.id);
             } catch (const std::exception& e) {
                 // Unlike the reference (which abandons the whole round), only this job waits.
-                runtime.status.phase = "error";
+                runtime.status.phase = JobPhase::Error;
                 runtime.status.last_error = std::string("cannot read the job configuration: ") + e.what();
                 board.put_job(runtime.status);
-                log_with(spdlog::level::warn, runtime.status.last_error,
-                         {{"cluster", name}, {"job", runtime.id.key}});
+                log_with(spdlog::level::warn, runtime.status.last_error, job_fields(runtime.id));
                 continue;
             }
         }
@@ -493,7 +492,7 @@ void Service::Impl::discover(ClusterRuntime& cluster, const std::shared_ptr<Clus
             if (options.enabled)
                 if (auto problem = validate(options)) throw std::invalid_argument(*problem);
         } catch (const std::exception& e) {
-            runtime.status.phase = "error";
+            runtime.status.phase = JobPhase::Error;
             runtime.status.last_error = std::string("invalid autoscaler options: ") + e.what();
             board.put_job(runtime.status);
             try {
@@ -503,9 +502,9 @@ void Service::Impl::discover(ClusterRuntime& cluster, const std::shared_ptr<Clus
                           AutoscalerOptions::from(cfg.defaults).event_interval},
                     wall_now());
                 if (stored.count == 1)
-                    log_with(spdlog::level::warn, runtime.status.last_error, {{"cluster", name}, {"job", runtime.id.key}});
+                    log_with(spdlog::level::warn, runtime.status.last_error, job_fields(runtime.id));
             } catch (const std::exception&) {
-                log_with(spdlog::level::warn, runtime.status.last_error, {{"cluster", name}, {"job", runtime.id.key}});
+                log_with(spdlog::level::warn, runtime.status.last_error, job_fields(runtime.id));
             }
             continue;
         }

@@ -2,7 +2,7 @@
 #include "service/status_server.hpp"
 
 #include "http/address.hpp"
-#include "store/state_store.hpp"
+#include "service/status_routes.hpp"
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -33,11 +33,6 @@ constexpr std::time_t kKeepAliveSeconds = 1;
 constexpr std::size_t kKeepAliveMaxCount = 100;
 // Nothing here takes a body; anything bigger is refused with 413 before it is buffered.
 constexpr std::size_t kMaxPayloadBytes = 4096;
-constexpr std::size_t kEventsPerJob = 50;
-
-constexpr const char* kJson = "application/json";
-constexpr const char* kText = "text/plain; charset=utf-8";
-constexpr const char* kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
 
 /// httplib::Server::stop() only closes the listening socket of a server whose accept loop runs;
 /// one that was bound but never served must be closed here, or the port would stay taken.
@@ -70,43 +65,18 @@ http::HostPort parse_address(const std::string& address) {
     return out;
 }
 
-/// Job names and error texts come from remote JobManagers and may hold invalid UTF-8; replace it
-/// rather than let nlohmann throw in the middle of a response.
-std::string dump(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-void json_error(httplib::Response& res, int status, const std::string& message) {
-    res.status = status;
-    res.set_content(dump({{"error", message}}), kJson);
-}
-
-std::string seconds_text(std::chrono::steady_clock::duration d) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1f s", std::chrono::duration<double>(d).count());
-    return buffer;
-}
-
-nlohmann::json event_json(const store::StoredEvent& e) {
-    return {
-        {"id", e.id},
-        {"create_time", format_instant(e.create_time)},
-        {"update_time", format_instant(e.update_time)},
-        {"type", e.event_type},
-        {"reason", e.reason},
-        {"message", e.message},
-        {"count", e.count},
-        {"event_key", e.event_key},
-    };
+/// Writes a routed response into httplib's.
+void write(const EndpointResponse& from, httplib::Response& to) {
+    to.status = from.status;
+    for (const auto& [name, value] : from.headers) to.set_header(name, value);
+    to.set_content(from.body, from.content_type);
 }
 
 }  // namespace
 
 struct StatusServer::Impl {
     std::string address;
-    StatusBoard& board;
-    store::StateReader* store;
-    std::chrono::steady_clock::duration liveness_limit;
+    StatusRoutes routes;
 
     std::mutex lifecycle;  ///< serializes start() and stop()
     std::unique_ptr<Server> server;
@@ -117,86 +87,31 @@ struct StatusServer::Impl {
 
     Impl(std::string address_, StatusBoard& board_, store::StateReader* store_,
          std::chrono::steady_clock::duration liveness_limit_)
-        : address(std::move(address_)), board(board_), store(store_), liveness_limit(liveness_limit_) {}
-
-    void healthz(httplib::Response& res) const {
-        if (board.alive(liveness_limit)) {
-            res.set_content("ok", kText);
-            return;
-        }
-        res.status = 503;
-        res.set_content("not alive: the job loop has not ticked for " + seconds_text(board.since_heartbeat()) +
-                            " (limit " + seconds_text(liveness_limit) + ")",
-                        kText);
-    }
-
-    void readyz(httplib::Response& res) const {
-        if (board.ready()) {
-            res.set_content("ready", kText);
-            return;
-        }
-        res.status = 503;
-        res.set_content("not ready: the state store is not open yet or the first poll round has not finished",
-                        kText);
-    }
-
-    void jobs(httplib::Response& res) const {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& job : board.jobs()) list.push_back(job.to_json(false));
-        res.set_content(dump({{"jobs", std::move(list)}}), kJson);
-    }
-
-    void job(const std::string& key, httplib::Response& res) const {
-        const auto status = board.job(key);
-        if (!status) {
-            json_error(res, 404, "unknown job: " + key);
-            return;
-        }
-        auto out = status->to_json(true);
-        nlohmann::json events = nlohmann::json::array();
-        if (store != nullptr)
-            for (const auto& e : store->events(key, kEventsPerJob)) events.push_back(event_json(e));
-        out["events"] = std::move(events);
-        res.set_content(dump(out), kJson);
-    }
+        : address(std::move(address_)), routes(board_, store_, liveness_limit_) {}
 
     void install_routes(Server& s) {
-        // GET handlers also answer HEAD (httplib drops the body).
-        s.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { healthz(res); });
-        s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) { readyz(res); });
-        s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-            res.set_content(board.prometheus_text(), kPrometheusText);
-        });
-        s.Get("/api/v1/jobs", [this](const httplib::Request&, httplib::Response& res) { jobs(res); });
-        // httplib matches on the percent-decoded path, so "cluster%2Fjob" arrives here as
-        // "cluster/job" and both spellings of a key reach the same job.
-        s.Get("/api/v1/jobs/(.+)",
-              [this](const httplib::Request& req, httplib::Response& res) { job(req.matches[1].str(), res); });
-        s.Get(".*", [](const httplib::Request& req, httplib::Response& res) {
-            json_error(res, 404, "no such endpoint: " + req.path);
-        });
-
-        const auto not_allowed = [](const httplib::Request& req, httplib::Response& res) {
-            res.set_header("Allow", "GET, HEAD");
-            json_error(res, 405, "method " + req.method + " not allowed; the status endpoint is read-only");
+        // Every request goes to the route table (status_routes.hpp); GET handlers also answer
+        // HEAD (httplib drops the body). httplib matches on the percent-decoded path, so
+        // "cluster%2Fjob" arrives as "cluster/job" and both spellings of a key reach one job.
+        const auto serve = [this](const httplib::Request& req, httplib::Response& res) {
+            write(routes.route({req.method, req.path}), res);
         };
-        s.Post(".*", not_allowed);
-        s.Put(".*", not_allowed);
-        s.Patch(".*", not_allowed);
-        s.Delete(".*", not_allowed);
-        s.Options(".*", not_allowed);
+        s.Get(".*", serve);
+        s.Post(".*", serve);
+        s.Put(".*", serve);
+        s.Patch(".*", serve);
+        s.Delete(".*", serve);
+        s.Options(".*", serve);
 
         // Responses httplib makes itself (bad request line, payload too large, ...) have no body;
         // give them one. TRACE and CONNECT have no routing table in httplib and come back as 400.
         using HandlerWithResponse = httplib::Server::HandlerWithResponse;  // the overload with a result
         s.set_error_handler(HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
             if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-            if (res.status == 400 && (req.method == "TRACE" || req.method == "CONNECT")) {
-                res.set_header("Allow", "GET, HEAD");
-                json_error(res, 405, "method " + req.method + " not allowed; the status endpoint is read-only");
-            } else {
-                json_error(res, res.status, "request refused with HTTP status " + std::to_string(res.status));
-            }
+            if (res.status == 400 && (req.method == "TRACE" || req.method == "CONNECT"))
+                write(method_not_allowed(req.method), res);
+            else
+                write(json_error(res.status, "request refused with HTTP status " + std::to_string(res.status)), res);
             return httplib::Server::HandlerResponse::Handled;
         }));
         s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
@@ -208,7 +123,7 @@ struct StatusServer::Impl {
             } catch (...) {
             }
             spdlog::warn("status endpoint: {} {} failed: {}", req.method, req.path, what);
-            json_error(res, 500, what);
+            write(json_error(500, what), res);
         });
         // Per-request lines only at debug: a scrape every few seconds must not flood the log.
         s.set_logger([](const httplib::Request& req, const httplib::Response& res) {

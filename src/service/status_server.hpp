@@ -3,14 +3,7 @@
 // The daemon's own HTTP endpoint (docs/status-endpoint.md): liveness, readiness, Prometheus
 // metrics and the job status API, read from the StatusBoard (and the event table of the state
 // store). Plain HTTP; meant for loopback or a trusted network (the default address is loopback).
-//
-//   GET /healthz            200 "ok" while the job loop ticks, else 503 with the reason
-//   GET /readyz             200 once the board is ready, else 503
-//   GET /metrics            the board's metrics, text format 0.0.4
-//   GET /api/v1/jobs        {"jobs": [JobStatus::to_json(false), ...]}
-//   GET /api/v1/jobs/{key}  JobStatus::to_json(true) plus "events" (newest 50); key
-//                           "<cluster>/<job id>", the slash plain or as %2F; 404 when unknown
-//   anything else           404; a method other than GET/HEAD: 405
+// What each path answers is the route table of status_routes.hpp; this class is the sockets.
 //
 // The server runs on its own small thread pool, so a slow or hostile client can never take a
 // worker from the job loop; read/write timeouts and a small payload limit bound what one

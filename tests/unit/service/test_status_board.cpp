@@ -3,6 +3,7 @@
 // port and called with httplib::Client; events come from a real SQLite store in a temp file.
 #include "temp_dir.hpp"
 #include "store/sqlite/sqlite_state_store.hpp"
+#include "service/job_status_json.hpp"
 #include "service/status_board.hpp"
 #include "service/status_server.hpp"
 
@@ -30,7 +31,12 @@ using flinkscaler::Event;
 using flinkscaler::EventType;
 using flinkscaler::Instant;
 using flinkscaler::Millis;
+using flinkscaler::DecisionOutcome;
+using flinkscaler::service::Family;
+using flinkscaler::service::JobPhase;
 using flinkscaler::service::JobStatus;
+using ApiErrorKind = flinkscaler::flink::FlinkApiError::Kind;
+using flinkscaler::service::RescaleResult;
 using flinkscaler::service::PassResult;
 using flinkscaler::service::StatusBoard;
 using flinkscaler::service::StatusServer;
@@ -87,14 +93,14 @@ VertexStatus vertex(std::string id, std::string name, int parallelism) {
 }
 
 JobStatus job(const std::string& cluster, const std::string& job_id, const std::string& name,
-              std::string phase = "decided") {
+              JobPhase phase = JobPhase::Decided) {
     JobStatus s;
     s.key = cluster + "/" + job_id;
     s.cluster = cluster;
     s.job_id = job_id;
     s.name = name;
     s.flink_state = "RUNNING";
-    s.phase = std::move(phase);
+    s.phase = phase;
     return s;
 }
 
@@ -183,11 +189,11 @@ TEST_CASE("status board: counters count per cluster and value, every documented 
     board.discovery_finished("prod", true);
     board.discovery_finished("prod", true);
     board.discovery_finished("prod", false);
-    board.rest_error("prod", "http");
-    board.rest_error("prod", "http");
-    board.rest_error("prod", "no_response");
-    board.decision("prod", "scale");
-    board.rescale("prod", "dry_run");
+    board.count(Family::RestErrors, "prod", ApiErrorKind::Http);
+    board.count(Family::RestErrors, "prod", ApiErrorKind::Http);
+    board.count(Family::RestErrors, "prod", ApiErrorKind::NoResponse);
+    board.count(Family::ScalingDecisions, "prod", DecisionOutcome::Scaled);
+    board.count(Family::Rescales, "prod", RescaleResult::DryRun);
     board.pass_finished("prod", PassResult::Ok, 10ms);
     board.pass_finished("prod", PassResult::NotReady, 10ms);
     board.pass_finished("prod", PassResult::Ok, 10ms);
@@ -219,11 +225,10 @@ TEST_CASE("status board: counters count per cluster and value, every documented 
           std::vector<std::string>{R"(flinkscaler_cluster_up{cluster="prod"} 0)"});
     CHECK(has_line(text, "flinkscaler_poll_overruns_total 2"));
 
-    // A value outside the documented ones is still counted, and a second cluster gets its own
-    // zero-filled series.
-    board.rest_error("staging", "tls");
+    // A second cluster gets its own zero-filled series.
+    board.count(Family::RestErrors, "staging", ApiErrorKind::Malformed);
     const auto later = board.prometheus_text();
-    CHECK(has_line(later, R"(flinkscaler_rest_errors_total{cluster="staging",kind="tls"} 1)"));
+    CHECK(has_line(later, R"(flinkscaler_rest_errors_total{cluster="staging",kind="malformed"} 1)"));
     CHECK(has_line(later, R"(flinkscaler_rest_errors_total{cluster="staging",kind="http"} 0)"));
     CHECK(has_line(later, R"(flinkscaler_job_passes_total{cluster="staging",result="ok"} 0)"));
 }
@@ -337,18 +342,17 @@ TEST_CASE("status board: per-vertex gauges follow put_job and remove_job", "[sta
 
 TEST_CASE("status board: jobs gauge counts the jobs on the board by phase", "[status]") {
     StatusBoard board("dev");
-    board.put_job(job("prod", "a", "A", "collecting"));
-    board.put_job(job("prod", "b", "B", "decided"));
-    board.put_job(job("prod", "c", "C", "decided"));
-    board.put_job(job("prod", "d", "D", "paused-by-operator"));  // not a documented phase: still counted
+    board.put_job(job("prod", "a", "A", JobPhase::Collecting));
+    board.put_job(job("prod", "b", "B", JobPhase::Decided));
+    board.put_job(job("prod", "c", "C", JobPhase::Decided));
+    board.put_job(job("prod", "d", "D", JobPhase::Error));
     const auto text = board.prometheus_text();
     CHECK(samples(text, "flinkscaler_jobs") == std::vector<std::string>{
                                                    R"(flinkscaler_jobs{phase="collecting"} 1)",
                                                    R"(flinkscaler_jobs{phase="decided"} 2)",
                                                    R"(flinkscaler_jobs{phase="disabled"} 0)",
-                                                   R"(flinkscaler_jobs{phase="error"} 0)",
+                                                   R"(flinkscaler_jobs{phase="error"} 1)",
                                                    R"(flinkscaler_jobs{phase="not_ready"} 0)",
-                                                   R"(flinkscaler_jobs{phase="paused-by-operator"} 1)",
                                                    R"(flinkscaler_jobs{phase="rescale_pending"} 0)",
                                                    R"(flinkscaler_jobs{phase="stabilizing"} 0)",
                                                    R"(flinkscaler_jobs{phase="window_not_full"} 0)",
@@ -361,9 +365,9 @@ TEST_CASE("status board: retain_clusters drops the series and jobs of clusters n
     for (const std::string cluster : {"prod", "old"}) {
         board.discovery_finished(cluster, true);
         board.pass_finished(cluster, PassResult::Ok, 20ms);
-        board.rest_error(cluster, "http");
-        board.decision(cluster, "no_change");
-        board.rescale(cluster, "applied");
+        board.count(Family::RestErrors, cluster, ApiErrorKind::Http);
+        board.count(Family::ScalingDecisions, cluster, DecisionOutcome::NoChange);
+        board.count(Family::Rescales, cluster, RescaleResult::Applied);
         auto s = job(cluster, kJobId, "orders");
         s.vertices.push_back(vertex("v1", "Source", 2));
         board.put_job(s);
@@ -438,7 +442,7 @@ TEST_CASE("status board: JobStatus JSON has every field, NaN as null, instants I
     s.scaling_history = json{{"0a448493b4782967b150582570326227", json::array()}};
     s.rescales = 3;
 
-    const auto brief = s.to_json(false);
+    const auto brief = job_status_json(s, false);
     CHECK(brief["key"] == kKey);
     CHECK(brief["cluster"] == "prod");
     CHECK(brief["job_id"] == kJobId);
@@ -475,11 +479,11 @@ TEST_CASE("status board: JobStatus JSON has every field, NaN as null, instants I
     // The text itself is valid JSON (no NaN token).
     CHECK(brief.dump().find("NaN") == std::string::npos);
 
-    const auto full = s.to_json(true);
+    const auto full = job_status_json(s, true);
     CHECK(full["scaling_history"] == s.scaling_history);
 
     s.last_error = "GET /jobs/x: HTTP 500";
-    CHECK(s.to_json(false)["last_error"] == "GET /jobs/x: HTTP 500");
+    CHECK(job_status_json(s, false)["last_error"] == "GET /jobs/x: HTTP 500");
 }
 
 TEST_CASE("status board: concurrent writers and scrapers see consistent text", "[status]") {
@@ -494,7 +498,7 @@ TEST_CASE("status board: concurrent writers and scrapers see consistent text", "
                 s.vertices.push_back(vertex("v", "V", i % 7 + 1));
                 board.put_job(s);
                 board.pass_finished(cluster, PassResult::Ok, Millis{i});
-                board.rest_error(cluster, "http");
+                board.count(Family::RestErrors, cluster, ApiErrorKind::Http);
                 if (i % 3 == 0) board.remove_job(s.key);
                 board.heartbeat(kT0);
             }
@@ -544,13 +548,13 @@ TEST_CASE("status board: the /metrics text parses with the Prometheus Python cli
     s.name = "say \"hi\"\\now\nline 2";
     s.vertices[1].true_processing_rate = INFINITY;
     board.put_job(s);
-    board.put_job(job("staging", kJobId, "other", "collecting"));
+    board.put_job(job("staging", kJobId, "other", JobPhase::Collecting));
     for (const auto ms : {3, 40, 2000, 45000}) board.pass_finished("prod", PassResult::Ok, Millis{ms});
     board.pass_finished("prod", PassResult::Error, 1ms);
     board.discovery_finished("prod", true);
-    board.rest_error("prod", "malformed");
-    board.decision("prod", "scale");
-    board.rescale("prod", "applied");
+    board.count(Family::RestErrors, "prod", ApiErrorKind::Malformed);
+    board.count(Family::ScalingDecisions, "prod", DecisionOutcome::Scaled);
+    board.count(Family::Rescales, "prod", RescaleResult::Applied);
     board.poll_overrun();
     board.heartbeat(kT0);
     const auto text = board.prometheus_text();
@@ -681,7 +685,7 @@ TEST_CASE("status server: metrics are the board's text with the Prometheus conte
 
 TEST_CASE("status server: the jobs list holds every job without history", "[status][server]") {
     Served s;
-    s.board.put_job(job("dev", "z", "Z", "collecting"));
+    s.board.put_job(job("dev", "z", "Z", JobPhase::Collecting));
     auto c = s.client();
     const auto res = c.Get("/api/v1/jobs");
     REQUIRE(res);

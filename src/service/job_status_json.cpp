@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "service/job_status_json.hpp"
+
+#include <cmath>
+#include <utility>
+
+namespace flinkscaler::service {
+
+namespace {
+
+/// JSON has no NaN or infinity; "not known" is null.
+nlohmann::json number_or_null(double value) {
+    if (!std::isfinite(value)) return nullptr;
+    return value;
+}
+
+nlohmann::json instant_or_null(const std::optional<Instant>& t) {
+    if (!t) return nullptr;
+    return format_instant(*t);
+}
+
+}  // namespace
+
+nlohmann::json job_status_json(const JobStatus& job, bool with_history) {
+    using nlohmann::json;
+    json vertex_list = json::array();
+    for (const auto& v : job.vertices) {
+        vertex_list.push_back({
+            {"id", v.id},
+            {"name", v.name},
+            {"parallelism", v.parallelism},
+            {"recommended_parallelism", v.recommended ? json(*v.recommended) : json(nullptr)},
+            {"utilization", number_or_null(v.utilization)},
+            {"true_processing_rate", number_or_null(v.true_processing_rate)},
+            {"target_data_rate", number_or_null(v.target_data_rate)},
+            {"lag", number_or_null(v.lag)},
+        });
+    }
+    json out = {
+        {"key", job.key},
+        {"cluster", job.cluster},
+        {"job_id", job.job_id},
+        {"name", job.name},
+        {"flink_state", job.flink_state},
+        {"phase", to_string(job.phase)},
+        {"scaling_enabled", job.scaling_enabled},
+        {"dry_run", job.dry_run},
+        {"last_pass", instant_or_null(job.last_pass)},
+        {"last_pass_duration_ms", job.last_pass_duration.count()},
+        {"last_error", job.last_error.empty() ? json(nullptr) : json(job.last_error)},
+        {"summary", job.summary},
+        {"vertices", std::move(vertex_list)},
+        {"last_decision", job.last_decision},
+        {"last_decision_time", instant_or_null(job.last_decision_time)},
+        {"rescales", job.rescales},
+        {"last_rescale", instant_or_null(job.last_rescale)},
+    };
+    if (with_history) out["scaling_history"] = job.scaling_history;
+    return out;
+}
+
+}  // namespace flinkscaler::service

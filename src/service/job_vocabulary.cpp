@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "service/job_vocabulary.hpp"
+
+namespace flinkscaler::service {
+
+std::string_view to_string(JobPhase phase) { return detail::name_of(kJobPhaseNames, phase); }
+
+std::string_view describe(JobPhase phase) {
+    // A switch, not a table, so that a new phase without a description fails the build (-Wswitch).
+    switch (phase) {
+        case JobPhase::Disabled: return "`job.autoscaler.enabled` is false for the job; its stored state is deleted";
+        case JobPhase::NotReady:
+            return "the job is not running, or Flink has not got its details ready (restarting, initializing)";
+        case JobPhase::RescalePending:
+            return "a requested parallelism Flink has not applied yet (cooldown, checkpoint wait, restart); no new "
+                   "decision meanwhile, up to restart.time + 5 min";
+        case JobPhase::Collecting: return "collecting metric samples";
+        case JobPhase::Stabilizing:
+            return "within the stabilization interval after the job (re)started; samples are not used yet";
+        case JobPhase::WindowNotFull: return "samples are collected, but the metric window is not full yet";
+        case JobPhase::Decided: return "evaluated and decided (see `last_decision`)";
+        case JobPhase::Error: return "the last pass failed (see `last_error`)";
+    }
+    return "";
+}
+
+std::string_view to_string(PassResult result) { return detail::name_of(kPassResultNames, result); }
+std::string_view to_string(RescaleResult result) { return detail::name_of(kRescaleResultNames, result); }
+std::string_view to_string(DiscoveryResult result) { return detail::name_of(kDiscoveryResultNames, result); }
+
+std::string job_key(std::string_view cluster, std::string_view job_id) {
+    std::string key;
+    key.reserve(cluster.size() + 1 + job_id.size());
+    key += cluster;
+    key += '/';
+    key += job_id;
+    return key;
+}
+
+}  // namespace flinkscaler::service

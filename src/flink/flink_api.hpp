@@ -15,6 +15,7 @@
 
 namespace flinkscaler::http {
 class Connection;
+struct Response;
 }
 
 namespace flinkscaler::flink {
@@ -56,11 +57,24 @@ public:
     virtual void set_resource_requirements(const std::string& job, const ResourceRequirements& requirements) = 0;
 };
 
+/// What carries the requests of the REST FlinkApi: a GET of a path with its query, a PUT of a
+/// JSON body. Returns any HTTP status (the api interprets it) and throws http::RequestError when
+/// no response came. An http::Connection is the real one; the simulator's in-process FlinkApi
+/// (tests/sim/inprocess) serves the same requests without sockets.
+class RestTransport {
+public:
+    virtual ~RestTransport() = default;
+    virtual http::Response get(const std::string& path_and_query) = 0;
+    virtual http::Response put(const std::string& path, const std::string& json_body) = 0;
+};
+
 /// FlinkApi over the REST API of one JobManager. `cluster` names it in every error. The PUT of
 /// resource requirements goes to `rescale_connection` when one is given: a YARN ResourceManager's
 /// web proxy may refuse methods other than GET (flink-rest.md §6.2), so reads can go through it
 /// while the rescale goes straight to the JobManager.
 std::unique_ptr<FlinkApi> make_rest_flink_api(std::string cluster, std::shared_ptr<http::Connection> connection,
                                               std::shared_ptr<http::Connection> rescale_connection = nullptr);
+/// The same over any transport (reads and the rescale PUT both go through `transport`).
+std::unique_ptr<FlinkApi> make_rest_flink_api(std::string cluster, std::shared_ptr<RestTransport> transport);
 
 }  // namespace flinkscaler::flink

@@ -25,10 +25,22 @@ std::string shorten(const std::string& text, std::size_t limit = 300) {
     return first_line;
 }
 
+class ConnectionTransport final : public RestTransport {
+public:
+    explicit ConnectionTransport(std::shared_ptr<http::Connection> connection) : connection_(std::move(connection)) {}
+    http::Response get(const std::string& path_and_query) override { return connection_->get(path_and_query); }
+    http::Response put(const std::string& path, const std::string& json_body) override {
+        return connection_->put(path, json_body);
+    }
+
+private:
+    std::shared_ptr<http::Connection> connection_;
+};
+
 class RestFlinkApi final : public FlinkApi {
 public:
-    RestFlinkApi(std::string cluster, std::shared_ptr<http::Connection> connection,
-                 std::shared_ptr<http::Connection> rescale_connection)
+    RestFlinkApi(std::string cluster, std::shared_ptr<RestTransport> connection,
+                 std::shared_ptr<RestTransport> rescale_connection)
         : cluster_(std::move(cluster)),
           connection_(std::move(connection)),
           rescale_connection_(rescale_connection ? std::move(rescale_connection) : connection_) {}
@@ -140,15 +152,21 @@ private:
     }
 
     std::string cluster_;
-    std::shared_ptr<http::Connection> connection_;
-    std::shared_ptr<http::Connection> rescale_connection_;
+    std::shared_ptr<RestTransport> connection_;
+    std::shared_ptr<RestTransport> rescale_connection_;
 };
 
 }  // namespace
 
 std::unique_ptr<FlinkApi> make_rest_flink_api(std::string cluster, std::shared_ptr<http::Connection> connection,
                                               std::shared_ptr<http::Connection> rescale_connection) {
-    return std::make_unique<RestFlinkApi>(std::move(cluster), std::move(connection), std::move(rescale_connection));
+    auto rescale = rescale_connection ? std::make_shared<ConnectionTransport>(std::move(rescale_connection)) : nullptr;
+    return std::make_unique<RestFlinkApi>(std::move(cluster), std::make_shared<ConnectionTransport>(std::move(connection)),
+                                          std::move(rescale));
+}
+
+std::unique_ptr<FlinkApi> make_rest_flink_api(std::string cluster, std::shared_ptr<RestTransport> transport) {
+    return std::make_unique<RestFlinkApi>(std::move(cluster), std::move(transport), nullptr);
 }
 
 }  // namespace flinkscaler::flink

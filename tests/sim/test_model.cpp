@@ -2,11 +2,11 @@
 //
 // Unit tests of the simulator's throughput model (tests/sim/model): capacity caps, backlog,
 // busy time, the rescale sequence of each version, the slot cap and the input profiles.
-#include "model/cluster.hpp"
-#include "model/ids.hpp"
-#include "model/input_profile.hpp"
-#include "model/metric_names.hpp"
-#include "model/metric_snapshot.hpp"
+#include "sim/model/cluster.hpp"
+#include "sim/model/ids.hpp"
+#include "sim/model/input_profile.hpp"
+#include "sim/model/metric_names.hpp"
+#include "sim/model/metric_snapshot.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -3,9 +3,9 @@
 // The cluster model: jobs and their validation, subtask shares, and moving time forward (the
 // throughput of every running job per step). The state machine is in cluster_lifecycle.cpp,
 // slots and requirements in cluster_resources.cpp.
-#include "model/cluster.hpp"
+#include "sim/model/cluster.hpp"
 
-#include "model/ids.hpp"
+#include "sim/model/ids.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -6,8 +6,8 @@
 // wall time (the server) or runs as fast as it can (tests, benchmarks).
 #pragma once
 
-#include "model/cluster_spec.hpp"
-#include "model/flow.hpp"
+#include "sim/model/cluster_spec.hpp"
+#include "sim/model/flow.hpp"
 
 #include <array>
 #include <cstddef>

@@ -2,7 +2,7 @@
 //
 // The job state machine of the cluster model: submission, restarts (rescale or failover)
 // through RESTARTING -> CREATED -> RUNNING, checkpoints, and cancellation.
-#include "model/cluster.hpp"
+#include "sim/model/cluster.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -2,9 +2,9 @@
 //
 // Slots and resource requirements of the cluster model: who holds how many slots, how new
 // requirements fit into them, their validation, and when the scheduler acts on them.
-#include "model/cluster.hpp"
+#include "sim/model/cluster.hpp"
 
-#include "model/ids.hpp"
+#include "sim/model/ids.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -5,8 +5,8 @@
 // scenario loader fills it, the model validates it when a job is added.
 #pragma once
 
-#include "model/input_profile.hpp"
-#include "model/version.hpp"
+#include "sim/model/input_profile.hpp"
+#include "sim/model/version.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "model/flow.hpp"
+#include "sim/model/flow.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "model/ids.hpp"
+#include "sim/model/ids.hpp"
 
 #include <cctype>
 #include <cstdint>

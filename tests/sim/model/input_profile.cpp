@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "model/input_profile.hpp"
+#include "sim/model/input_profile.hpp"
 
 #include <algorithm>
 #include <cctype>

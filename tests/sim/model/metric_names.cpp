@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "model/metric_names.hpp"
+#include "sim/model/metric_names.hpp"
 
 namespace flinkscaler::sim {
 

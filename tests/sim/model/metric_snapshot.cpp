@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "model/metric_snapshot.hpp"
+#include "sim/model/metric_snapshot.hpp"
 
-#include "model/metric_names.hpp"
+#include "sim/model/metric_names.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -6,7 +6,7 @@
 // keeps the last one to reproduce the fetcher's staleness (flink-rest.md §2.1).
 #pragma once
 
-#include "model/cluster.hpp"
+#include "sim/model/cluster.hpp"
 
 #include <cstdint>
 #include <map>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "model/version.hpp"
+#include "sim/model/version.hpp"
 
 #include <cctype>
 #include <charconv>

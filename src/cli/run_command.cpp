@@ -5,7 +5,7 @@
 // the config file (a bad file keeps the running config).
 #include "cli/commands.hpp"
 #include "service/logging.hpp"
-#include "service/service.hpp"
+#include "service/daemon.hpp"
 
 #include <atomic>
 #include <csignal>
@@ -30,7 +30,7 @@ struct RunArgs {
 // can do real work (reload, stop) instead of only setting flags.
 class SignalThread {
 public:
-    explicit SignalThread(service::Service& service) : service_(service) {
+    explicit SignalThread(service::Daemon& daemon) : daemon_(daemon) {
         thread_ = std::thread([this] { loop(); });
     }
     ~SignalThread() {
@@ -60,15 +60,15 @@ private:
         while (!done_) {
             const int sig = sigtimedwait(&set, nullptr, &tick);
             if (sig == SIGHUP) {
-                service_.request_reload();
+                daemon_.request_reload();
             } else if (sig == SIGTERM || sig == SIGINT) {
                 service::log_with(spdlog::level::info, std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
-                service_.request_stop();
+                daemon_.request_stop();
             }
         }
     }
 
-    service::Service& service_;
+    service::Daemon& daemon_;
     std::atomic<bool> done_{false};
     std::thread thread_;
 };
@@ -102,7 +102,7 @@ int run_daemon(const RunArgs& args) {
     }
 
     SignalThread::block_signals();
-    service::Service daemon(args.config, std::move(config), overrides, FLINKSCALER_VERSION);
+    service::Daemon daemon(args.config, std::move(config), overrides, FLINKSCALER_VERSION);
     SignalThread signals(daemon);
     try {
         daemon.run();

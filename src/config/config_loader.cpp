@@ -106,6 +106,10 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& s
     return config;
 }
 
+ServiceConfig parse_service_config(const std::string& text, const std::string& source_name) {
+    return parse_service_config(text, source_name, system_files());
+}
+
 ServiceConfig load_service_config(const std::string& path) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) throw std::runtime_error(path + ": cannot read: is a directory");

@@ -31,4 +31,8 @@ ServiceConfig load_service_config(const std::string& path);
 /// the directory of `source_name`, itself relative to files.current_directory()).
 ServiceConfig parse_service_config(const std::string& text, const std::string& source_name, const FileProbe& files);
 
+/// The same with the real file system (system_files()): a text checked as if it were the file
+/// `source_name` (tests that write their config next to the files it names).
+ServiceConfig parse_service_config(const std::string& text, const std::string& source_name);
+
 }  // namespace flinkscaler::config

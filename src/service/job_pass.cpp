@@ -250,7 +250,7 @@ LocalTime local_time_of(Instant now) {
 }
 
 PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& input) {
-    const auto started = std::chrono::steady_clock::now();
+    const auto started = env.clock.steady_now();
     auto& status = job.status;
     status.flink_state = input.effective_state;
     status.scaling_enabled = input.options.scaling_enabled;
@@ -316,7 +316,7 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
         }
     }
 
-    const auto duration = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started);
+    const auto duration = std::chrono::duration_cast<Millis>(env.clock.steady_now() - started);
     status.last_pass_duration = duration;
     env.board.put_job(status);
     env.board.pass_finished(job.id.cluster, result, duration);

@@ -9,6 +9,7 @@
 
 #include "flink/collector.hpp"
 #include "flink/flink_api.hpp"
+#include "service/clock.hpp"
 #include "store/state_store.hpp"
 #include "service/status_board.hpp"
 
@@ -56,6 +57,8 @@ struct PassEnvironment {
     flink::MetricCollector& collector;
     store::StateStore& store;
     StatusBoard& board;
+    /// The daemon's clock; the pass measures its duration with it (its `now` comes in PassInput).
+    const Clock& clock;
     bool dry_run = false;
     /// Append each pass's raw sample for `flinkscaler export` (service.sample-retention > 0).
     bool record_samples = true;

@@ -89,8 +89,7 @@ void StatusBoard::poll_overrun() {
     ++poll_overruns_;
 }
 
-void StatusBoard::heartbeat(Instant now) {
-    const auto steady_now = std::chrono::steady_clock::now();
+void StatusBoard::heartbeat(Instant now, std::chrono::steady_clock::time_point steady_now) {
     std::lock_guard lock(mutex_);
     last_poll_ = now;
     last_heartbeat_ = steady_now;

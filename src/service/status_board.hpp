@@ -48,8 +48,9 @@ public:
     /// Counts the listing in discoveries_total and sets cluster_up.
     void discovery_finished(const std::string& cluster, bool ok);
     void poll_overrun();
-    /// Called by the loop at every poll tick (liveness) with the wall time of the tick.
-    void heartbeat(Instant now);
+    /// Called by the loop at every poll tick (liveness) with the wall and the steady time of the
+    /// tick (the loop passes its Clock's; the default is for callers without one).
+    void heartbeat(Instant now, std::chrono::steady_clock::time_point steady_now = std::chrono::steady_clock::now());
     /// Ready once the store is open and the first poll round has finished.
     void set_ready(bool ready);
     /// Drops every per-cluster series of clusters no longer configured (after a reload),

@@ -4,7 +4,7 @@
 #include "temp_dir.hpp"
 #include "service/status_board.hpp"
 #include "service/status_routes.hpp"
-#include "store/state_store.hpp"
+#include "store/sqlite/sqlite_state_store.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -250,8 +250,8 @@ void Daemon::Impl::discover(const std::shared_ptr<ClusterRuntime>& self, const S
             try {
                 const auto stored = store->record(
                     runtime.id.key,
-                    Event{EventType::Warning, std::string(name_of(EventReason::OptionsValidation)), invalid->reason, std::nullopt,
-                          AutoscalerOptions::from(cfg.defaults).event_interval},
+                    make_event(EventReason::OptionsValidation, invalid->reason, std::nullopt,
+                               AutoscalerOptions::from(cfg.defaults).event_interval),
                     clock->now());
                 if (stored.count == 1)
                     log_with(spdlog::level::warn, runtime.status.last_error, job_fields(runtime.id));

@@ -34,7 +34,7 @@ void report_error(PassEnvironment& env, JobRuntime& job, const PassInput& input,
     bool fresh = true;
     try {
         fresh = record_event(env, job,
-                             Event{EventType::Warning, "AutoscalerError", message, message, input.options.event_interval},
+                             make_event(EventReason::AutoscalerError, message, message, input.options.event_interval),
                              input.now);
     } catch (const std::exception& e) {
         log_with(spdlog::level::err, "cannot record an event: " + std::string(e.what()), job_fields(job.id));
@@ -134,7 +134,7 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
                                     format_duration(std::chrono::duration_cast<Millis>(waited)) +
                                     " (slots short, or the job cannot restart); evaluating again";
         const bool fresh = record_event(
-            env, job, Event{EventType::Warning, "RescaleNotApplied", message, "not-applied", input.options.event_interval},
+            env, job, make_event(EventReason::RescaleNotApplied, message, "not-applied", input.options.event_interval),
             input.now);
         log_with(fresh ? spdlog::level::warn : spdlog::level::debug, message, job_fields(job.id));
     }
@@ -215,12 +215,12 @@ void realize(PassEnvironment& env, JobRuntime& job, const PassInput& input, bool
         ++job.status.rescales;
         job.status.last_rescale = input.now;
         env.board.count(Family::Rescales, job.id.cluster, RescaleResult::Applied);
-        record_event(env, job, Event{EventType::Normal, "RescaleApplied", result.message, std::nullopt, std::nullopt},
+        record_event(env, job, make_event(EventReason::RescaleApplied, result.message),
                      input.now);
         log_with(spdlog::level::info, "rescale requested: " + result.message, job_fields(job.id));
     } else if (result.status == Status::NotAdaptive) {
         const bool fresh = record_event(
-            env, job, Event{EventType::Warning, "RescaleNotSupported", result.message, "not-adaptive", input.options.event_interval},
+            env, job, make_event(EventReason::RescaleNotSupported, result.message, "not-adaptive", input.options.event_interval),
             input.now);
         log_with(fresh ? spdlog::level::warn : spdlog::level::debug, result.message, job_fields(job.id));
     }
@@ -316,6 +316,10 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
         }
     }
 
+    if (skips_decision(status.phase)) {
+        ++status.skipped_passes[status.phase];
+        env.board.count(Family::JobPassesSkipped, job.id.cluster, status.phase);
+    }
     const auto duration = std::chrono::duration_cast<Millis>(env.clock.steady_now() - started);
     status.last_pass_duration = duration;
     env.board.put_job(status);

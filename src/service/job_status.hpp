@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +49,9 @@ struct JobStatus {
     std::optional<Instant> last_decision_time;
     nlohmann::json scaling_history;  ///< to_json(ScalingHistory) after the last pass
     int rescales = 0;                ///< PUTs applied since the daemon started
+    /// Passes since the daemon started that did not decide, by the phase they ended in
+    /// (skips_decision); the status endpoint lists every such phase, 0 when none.
+    std::map<JobPhase, std::uint64_t> skipped_passes;
     std::optional<Instant> last_rescale;
 };
 

@@ -8,6 +8,17 @@ namespace flinkscaler::service {
 
 namespace {
 
+// Every phase that skips a decision, 0 when none: a stable shape for scripts.
+nlohmann::json skipped_passes_json(const JobStatus& job) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [phase, name] : kJobPhaseNames) {
+        if (!skips_decision(phase)) continue;
+        const auto it = job.skipped_passes.find(phase);
+        out[std::string(name)] = it == job.skipped_passes.end() ? 0 : it->second;
+    }
+    return out;
+}
+
 /// JSON has no NaN or infinity; "not known" is null.
 nlohmann::json number_or_null(double value) {
     if (!std::isfinite(value)) return nullptr;
@@ -53,6 +64,7 @@ nlohmann::json job_status_json(const JobStatus& job, bool with_history) {
         {"last_decision", job.last_decision},
         {"last_decision_time", instant_or_null(job.last_decision_time)},
         {"rescales", job.rescales},
+        {"skipped_passes", skipped_passes_json(job)},
         {"last_rescale", instant_or_null(job.last_rescale)},
     };
     if (with_history) out["scaling_history"] = job.scaling_history;

@@ -48,6 +48,13 @@ static_assert(detail::lists_every_value_in_order(kJobPhaseNames, static_cast<std
 std::string_view to_string(JobPhase phase);
 /// One sentence for people (docs/status-endpoint.md's phase table is rendered from it).
 std::string_view describe(JobPhase phase);
+/// A pass that ends in this phase ran but did not decide (waiting for the job, its metrics, a
+/// rescale or the window): counted by reason in `job_passes_skipped_total` and the job's
+/// `skipped_passes`, so a pass that should have decided is visible (issue 16).
+constexpr bool skips_decision(JobPhase phase) {
+    return phase == JobPhase::NotReady || phase == JobPhase::RescalePending || phase == JobPhase::Collecting ||
+           phase == JobPhase::Stabilizing || phase == JobPhase::WindowNotFull;
+}
 
 enum class PassResult {
     Ok,        ///< evaluated (and decided if the window was full)

@@ -38,6 +38,13 @@ std::vector<std::string_view> rest_error_kinds() {
 
 const std::vector<std::string_view> kVertexLabels = {"cluster", "job", "job_name", "vertex", "vertex_name"};
 
+std::vector<std::string_view> skip_reasons() {
+    std::vector<std::string_view> out;
+    for (const auto& [phase, name] : kJobPhaseNames)
+        if (skips_decision(phase)) out.push_back(name);
+    return out;
+}
+
 std::vector<MetricFamily> declare_families() {
     // A pass is a handful of REST calls: milliseconds when healthy, up to the request timeout
     // (10 s by default, retried) when a JobManager is slow, so the buckets reach 30 s.
@@ -55,6 +62,12 @@ std::vector<MetricFamily> declare_families() {
          "Duration of one control-loop pass of one job (collect, evaluate, decide, maybe rescale, save), by "
          "cluster.",
          ""},
+        {Family::JobPassesSkipped, "job_passes_skipped_total", MetricType::Counter, {"cluster", "reason"},
+         skip_reasons(), {},
+         "Passes of the jobs of a cluster that ran but did not decide, by the phase they ended in.",
+         "Once a job's metric window has filled, `window_not_full` must stay flat while the job runs "
+         "undisturbed (a restart or a rescale starts a new window); `rescale_pending` counts passes waiting "
+         "for Flink to apply a requested parallelism."},
         {Family::JobPasses, "job_passes_total", MetricType::Counter, {"cluster", "result"},
          names_of(kPassResultNames), {}, "Finished control-loop passes of the jobs of a cluster, by result.",
          "`ok` evaluated (and decided if the window was full), `not_ready` skipped because the job was not "
@@ -167,6 +180,7 @@ void render_family(FamilyText& f, const MetricFamily& spec, const MetricsSnapsho
             break;
         case Family::Discoveries:
         case Family::JobPasses:
+        case Family::JobPassesSkipped:
         case Family::Rescales:
         case Family::RestErrors:
         case Family::ScalingDecisions: render_cluster_counter(f, spec, s, clusters); break;

@@ -34,6 +34,7 @@ enum class Family {
     ClusterUp,
     Discoveries,
     JobPassDuration,
+    JobPassesSkipped,
     JobPasses,
     Jobs,
     LastPollTimestamp,

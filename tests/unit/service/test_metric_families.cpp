@@ -180,6 +180,23 @@ flinkscaler_job_pass_duration_seconds_bucket{cluster="yarn/application_171690000
 flinkscaler_job_pass_duration_seconds_bucket{cluster="yarn/application_1716900000000_0042",le="+Inf"} 0
 flinkscaler_job_pass_duration_seconds_sum{cluster="yarn/application_1716900000000_0042"} 0
 flinkscaler_job_pass_duration_seconds_count{cluster="yarn/application_1716900000000_0042"} 0
+# HELP flinkscaler_job_passes_skipped_total Passes of the jobs of a cluster that ran but did not decide, by the phase they ended in.
+# TYPE flinkscaler_job_passes_skipped_total counter
+flinkscaler_job_passes_skipped_total{cluster="prod",reason="collecting"} 0
+flinkscaler_job_passes_skipped_total{cluster="prod",reason="not_ready"} 0
+flinkscaler_job_passes_skipped_total{cluster="prod",reason="rescale_pending"} 0
+flinkscaler_job_passes_skipped_total{cluster="prod",reason="stabilizing"} 0
+flinkscaler_job_passes_skipped_total{cluster="prod",reason="window_not_full"} 0
+flinkscaler_job_passes_skipped_total{cluster="staging",reason="collecting"} 0
+flinkscaler_job_passes_skipped_total{cluster="staging",reason="not_ready"} 0
+flinkscaler_job_passes_skipped_total{cluster="staging",reason="rescale_pending"} 0
+flinkscaler_job_passes_skipped_total{cluster="staging",reason="stabilizing"} 0
+flinkscaler_job_passes_skipped_total{cluster="staging",reason="window_not_full"} 0
+flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="collecting"} 0
+flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="not_ready"} 0
+flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="rescale_pending"} 0
+flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="stabilizing"} 0
+flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="window_not_full"} 0
 # HELP flinkscaler_job_passes_total Finished control-loop passes of the jobs of a cluster, by result.
 # TYPE flinkscaler_job_passes_total counter
 flinkscaler_job_passes_total{cluster="prod",result="disabled"} 0

@@ -146,6 +146,7 @@ TEST_CASE("status board: every family has HELP and TYPE, sorted by name, ending 
         {"flinkscaler_cluster_up", "gauge"},
         {"flinkscaler_discoveries_total", "counter"},
         {"flinkscaler_job_pass_duration_seconds", "histogram"},
+        {"flinkscaler_job_passes_skipped_total", "counter"},
         {"flinkscaler_job_passes_total", "counter"},
         {"flinkscaler_jobs", "gauge"},
         {"flinkscaler_last_poll_timestamp_seconds", "gauge"},

@@ -471,6 +471,10 @@ class Watch:
         self.gauges = []               # (wall, busy ms/s, records in/s) of KeyedWork at parallelism 1
         self.backlog = []              # (wall, backlog)
         self.delayed = []              # (t, wall, reason) of statuses saying the scale-down waits
+        # Issue 16: once a pass has decided for one run of the job (one RUNNING timestamp) and one
+        # daemon process, no later pass of that run may be skipped as "window not full".
+        self.window_not_full_after_decided = {}  # (daemon pid, RUNNING since) -> count when first decided
+        self.window_regressions = []   # (t, RUNNING since, count before, count now)
 
     def poll(self):
         job = self.h.job()
@@ -499,6 +503,15 @@ class Watch:
             if metric_parallelism(self.daemon.metrics(), self.keyed_id) == self.transitions[-1].b:
                 self.transitions[-1].metric_seen = now()
         st = self.daemon.job(self.h.jid)
+        if st and running(job) and self.daemon.proc:
+            run_key = (self.daemon.proc.pid, (job.get("timestamps") or {}).get("RUNNING"))
+            skipped = (st.get("skipped_passes") or {}).get("window_not_full")
+            if st.get("phase") == "decided" and skipped is not None:
+                self.window_not_full_after_decided.setdefault(run_key, skipped)
+            first = self.window_not_full_after_decided.get(run_key)
+            if first is not None and skipped is not None and skipped > first:
+                self.window_regressions.append((now(), run_key[1], first, skipped))
+                self.window_not_full_after_decided[run_key] = skipped
         for v in ((st or {}).get("last_decision") or {}).get("vertices", []):
             if v.get("vertex") == self.keyed_id and "delayed until" in (v.get("reason") or ""):
                 if not self.delayed or self.delayed[-1][2] != v["reason"]:
@@ -759,6 +772,10 @@ def scenario(args, workdir):
               f"RescaleApplied events ({sum(e['count'] for e in run2)})", mr)
         mark(f"{len(trs)} rescale(s), each seen in Flink REST, events, log and /metrics: " +
              ", ".join(f"{t.a} -> {t.b}" for t in trs))
+        check(len(w.window_not_full_after_decided) >= 2 and not w.window_regressions,
+              "no pass after the first full window of a job run was reported 'window not full' "
+              f"({len(w.window_not_full_after_decided)} run(s) watched after their first decision)",
+              w.window_regressions)
         return h, daemon
     except BaseException:
         try:

@@ -54,6 +54,7 @@ public:
 private:
     // config_loader.cpp
     void read_service(const yaml::Node& node);
+    void read_state_store(const yaml::Node& node, const std::optional<yaml::Node>& service);
     void read_log(const yaml::Node& node);
 
     // cluster_section.cpp

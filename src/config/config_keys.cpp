@@ -24,11 +24,26 @@ constexpr std::array<std::string_view, 2> kAuthTypes = {"basic", "bearer"};
 
 const std::array kRoot = {
     KeySpec{.name = "service", .kind = K::Mapping, .summary = "Settings of the daemon itself; every key is optional."},
+    KeySpec{.name = "state-store", .kind = K::Mapping,
+            .summary = "Where the daemon keeps its state: the backend and its location (or service.state-database)."},
     KeySpec{.name = "defaults", .kind = K::OptionMap, .summary = "Autoscaler options for every job."},
     KeySpec{.name = "clusters", .kind = K::List, .summary = "The Flink clusters to autoscale (at least one).",
             .required = true},
     KeySpec{.name = "jobs", .kind = K::List,
             .summary = "Per-job option overrides; every matching entry applies, a later one wins."},
+};
+
+// The backends this build can open (store/open_store.cpp's registry); PostgreSQL is the next.
+constexpr std::array<std::string_view, 1> kStoreBackends = {"sqlite"};
+
+const std::array kStateStore = {
+    KeySpec{.name = "backend", .kind = K::Enum, .choices = kStoreBackends, .default_text = "sqlite",
+            .doc = "The state store backend. `sqlite`: one local file, one daemon (the only backend of this build).",
+            .summary = "The state store backend."},
+    KeySpec{.name = "path", .kind = K::Path, .default_text = "/var/lib/flinkscaler/state.db",
+            .doc = "The SQLite file (relative to the config file's directory). The same setting as "
+                   "`service.state-database`: give one of the two. `flinkscaler run --state-database` overrides it.",
+            .summary = "SQLite state file; relative to the config file's directory."},
 };
 
 const std::array kService = {
@@ -220,6 +235,7 @@ const std::array kMatch = {
 const std::span<const KeySpec> kRootKeys = kRoot;
 const std::span<const KeySpec> kServiceKeys = kService;
 const std::span<const KeySpec> kLogKeys = kLog;
+const std::span<const KeySpec> kStateStoreKeys = kStateStore;
 const std::span<const KeySpec> kClusterKeys = kCluster;
 const std::span<const KeySpec> kApplicationsKeys = kApplications;
 const std::span<const KeySpec> kTlsKeys = kTls;

@@ -63,6 +63,7 @@ inline constexpr std::array<std::string_view, 5> kLogLevels = {"trace", "debug",
 extern const std::span<const KeySpec> kRootKeys;
 extern const std::span<const KeySpec> kServiceKeys;
 extern const std::span<const KeySpec> kLogKeys;
+extern const std::span<const KeySpec> kStateStoreKeys;
 extern const std::span<const KeySpec> kClusterKeys;
 extern const std::span<const KeySpec> kApplicationsKeys;
 extern const std::span<const KeySpec> kTlsKeys;

@@ -31,6 +31,7 @@ ServiceConfig ConfigFileReader::read(const std::string& text) {
     if (!root->expect_map(key_names(kRootKeys), false)) return config_;
 
     if (const auto service = root->get("service")) read_service(*service);
+    if (const auto store = root->get("state-store")) read_state_store(*store, root->get("service"));
     OptionLevel defaults;
     if (const auto node = root->get("defaults")) defaults = read_options(*node);
     config_.defaults = defaults.parsed;
@@ -81,6 +82,20 @@ void ConfigFileReader::read_service(const Node& node) {
     // 0 turns recording off; anything else below a minute would drop samples before export.
     assign_key(node, kServiceKeys, "sample-retention", s.sample_retention);
     if (const auto log = node.get("log")) read_log(*log);
+}
+
+void ConfigFileReader::read_state_store(const Node& node, const std::optional<Node>& service) {
+    if (!node.expect_map(key_names(kStateStoreKeys))) return;
+    auto& s = config_.service;
+    assign_key(node, kStateStoreKeys, "backend", s.state_store_backend);
+    if (const auto path = node.get("path")) {
+        if (service && service->get("state-database")) {
+            path->problem("names the same file as service.state-database: give one of the two");
+        } else if (const auto text = path->text()) {
+            if (text->empty()) path->problem("must not be empty");
+            else s.state_database = files_.resolve(*text).string();
+        }
+    }
 }
 
 void ConfigFileReader::read_log(const Node& node) {

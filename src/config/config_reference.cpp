@@ -292,6 +292,7 @@ std::string config_reference_markdown() {
     const std::string blocks[] = {
         table("service", rows(kServiceKeys, all)),
         table("service.log", rows(kLogKeys, all)),
+        table("state-store", rows(kStateStoreKeys, all)),
         table("clusters", rows(kClusterKeys, [](const KeySpec& s) { return !s.yarn_only; })),
         table("clusters.yarn", rows(kClusterKeys, [](const KeySpec& s) { return s.yarn_only; })),
         table("clusters.applications", rows(kApplicationsKeys, all)),
@@ -323,6 +324,7 @@ std::string config_json_schema() {
         {"path", {{"type", "string"}, {"minLength", 1}}},
         {"service", object_schema(kServiceKeys)},
         {"log", object_schema(kLogKeys)},
+        {"state-store", object_schema(kStateStoreKeys)},
         {"cluster", cluster_schema()},
         {"applications", object_schema(kApplicationsKeys)},
         {"tls", object_schema(kTlsKeys)},

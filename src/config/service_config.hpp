@@ -43,7 +43,8 @@ struct ServiceSettings {
     int cluster_max_concurrent_requests = 4;
     Millis connect_timeout = std::chrono::seconds(5);
     Millis request_timeout = std::chrono::seconds(10);
-    std::string state_database = "/var/lib/flinkscaler/state.db";
+    std::string state_database = "/var/lib/flinkscaler/state.db";  ///< state-store.path (sqlite)
+    std::string state_store_backend = "sqlite";                    ///< state-store.backend
     /// "host:port" of the status endpoint; empty disables it. Loopback by default.
     std::string status_address = "127.0.0.1:8089";
     /// Compute and report, never PUT.

@@ -334,6 +334,7 @@ void Daemon::Impl::reload() {
     const auto& before = config->service;
     const auto& after = next->service;
     if (after.workers != before.workers || after.state_database != before.state_database ||
+        after.state_store_backend != before.state_store_backend ||
         after.status_address != before.status_address)
         log_with(spdlog::level::warn, "service.workers, service.state-database and service.status-address "
                                       "take effect only after a restart");
@@ -363,7 +364,9 @@ void Daemon::Impl::reload() {
 void Daemon::Impl::start() {
     const auto& settings = config->service;
     if (!store) {
-        store = store::open_state_store(store::StoreSettings::sqlite_file(settings.state_database));
+        store::StoreSettings where = store::StoreSettings::sqlite_file(settings.state_database);
+        where.backend = settings.state_store_backend;
+        store = store::open_state_store(where);
         log_with(spdlog::level::info, "state store open", {{"database", settings.state_database}});
     }
 

@@ -135,18 +135,12 @@ private:
     std::map<std::string, std::vector<std::int64_t>> pending_times_;
 };
 
-class SqliteStateStore final : public StateStore {
+// The reads that need no cache, shared by the store and the read-only reader: `Base` is
+// StateStore or StateReader, and the connection is opened in the mode the derived class needs.
+template <class Base>
+class SqliteReads : public Base {
 public:
-    explicit SqliteStateStore(const std::string& path) : connection_(path, Connection::Mode::ReadWrite) {}
-
-    JobState load(const std::string& job_key, std::vector<std::string>& problems) override {
-        Session session(connection_);
-        std::vector<std::int64_t> stored_times;
-        JobState state = sqlite::load_job_state(session, job_key, problems, stored_times);
-        // What is stored now: the next save() of this job needs no query of its own.
-        cache_.set(job_key, std::move(stored_times));
-        return state;
-    }
+    explicit SqliteReads(const std::string& path, Connection::Mode mode) : connection_(path, mode) {}
 
     std::vector<std::string> job_keys() override { return read_job_keys(connection_); }
     std::map<std::string, Instant> last_updates() override { return read_last_updates(connection_); }
@@ -157,6 +151,24 @@ public:
     std::vector<StoredEvent> events(const std::string& job_key, std::size_t limit) override {
         return read_events(connection_, job_key, limit);
     }
+
+protected:
+    Connection connection_;
+};
+
+class SqliteStateStore final : public SqliteReads<StateStore> {
+public:
+    explicit SqliteStateStore(const std::string& path) : SqliteReads(path, Connection::Mode::ReadWrite) {}
+
+    JobState load(const std::string& job_key, std::vector<std::string>& problems) override {
+        Session session(connection_);
+        std::vector<std::int64_t> stored_times;
+        JobState state = sqlite::load_job_state(session, job_key, problems, stored_times);
+        // What is stored now: the next save() of this job needs no query of its own.
+        cache_.set(job_key, std::move(stored_times));
+        return state;
+    }
+
 
     JobTransaction begin(const std::string& job_key, std::optional<LeaseEpoch> epoch) override {
         // The epoch is not checked: this store is the only writer of its database (see the header).
@@ -199,32 +211,20 @@ public:
     }
 
 private:
-    Connection connection_;
-    /// Declared after connection_ and used only within its Sessions (see SampleTimeCache).
+    /// Constructed after the base's connection_ (destroyed before it) and used only within its
+    /// Sessions (see SampleTimeCache).
     SampleTimeCache cache_;
 };
 
-class SqliteStateReader final : public StateReader {
+class SqliteStateReader final : public SqliteReads<StateReader> {
 public:
-    explicit SqliteStateReader(const std::string& path) : connection_(path, Connection::Mode::ReadOnly) {}
+    explicit SqliteStateReader(const std::string& path) : SqliteReads(path, Connection::Mode::ReadOnly) {}
 
     JobState load(const std::string& job_key, std::vector<std::string>& problems) override {
         Session session(connection_);
         std::vector<std::int64_t> stored_times;  // not needed: a reader never saves
         return sqlite::load_job_state(session, job_key, problems, stored_times);
     }
-    std::vector<std::string> job_keys() override { return read_job_keys(connection_); }
-    std::map<std::string, Instant> last_updates() override { return read_last_updates(connection_); }
-    std::optional<JobInfo> job_info(const std::string& job_key) override { return read_job_info(connection_, job_key); }
-    std::vector<ReplaySample> recorded_samples(const std::string& job_key, Instant since) override {
-        return read_recorded_samples(connection_, job_key, since);
-    }
-    std::vector<StoredEvent> events(const std::string& job_key, std::size_t limit) override {
-        return read_events(connection_, job_key, limit);
-    }
-
-private:
-    Connection connection_;
 };
 
 }  // namespace

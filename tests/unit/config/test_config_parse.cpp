@@ -229,3 +229,29 @@ TEST_CASE("the key tables: the reader knows exactly the keys of its table", "[co
                                      ", got " + std::to_string(workers.max + 1));
     CHECK_THROWS_AS(key_spec(kServiceKeys, "no-such-key"), std::logic_error);
 }
+
+TEST_CASE("state-store: selects the backend and its file, the same setting as service.state-database",
+          "[config][state-store]") {
+    FakeFiles files;
+    const std::string cluster = "clusters:\n  - {name: a, url: 'http://a:8081'}\n";
+    const auto config = flinkscaler::config::parse_service_config(
+        "state-store: {backend: sqlite, path: state/fs.db}\n" + cluster, "etc/fs.yaml", files);
+    CHECK(config.service.state_store_backend == "sqlite");
+    CHECK(config.service.state_database == "/home/op/etc/state/fs.db");
+
+    const auto defaults = flinkscaler::config::parse_service_config(cluster, "etc/fs.yaml", files);
+    CHECK(defaults.service.state_store_backend == "sqlite");
+    CHECK(defaults.service.state_database == "/var/lib/flinkscaler/state.db");
+
+    // A backend this build cannot open is refused by check-config, not faked.
+    const auto unknown = problems_of("state-store: {backend: postgresql}\n" + cluster, "etc/fs.yaml", files);
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0].key == "state-store.backend");
+    CHECK_THAT(unknown[0].message, Catch::Contains("sqlite"));
+
+    const auto both = problems_of(
+        "service: {state-database: a.db}\nstate-store: {path: b.db}\n" + cluster, "etc/fs.yaml", files);
+    REQUIRE(both.size() == 1);
+    CHECK(both[0].key == "state-store.path");
+    CHECK(both[0].message == "names the same file as service.state-database: give one of the two");
+}

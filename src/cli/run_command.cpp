@@ -4,6 +4,7 @@
 // problem on stderr, exit 1); SIGTERM/SIGINT stop it after the in-flight passes; SIGHUP reloads
 // the config file (a bad file keeps the running config).
 #include "cli/commands.hpp"
+#include "config/config_keys.hpp"
 #include "service/logging.hpp"
 #include "service/daemon.hpp"
 
@@ -126,7 +127,9 @@ Command add_run_command(CLI::App& app) {
     cmd->add_option("--status-address", args->status_address,
                     "host:port of the status endpoint, \"\" to disable (overrides service.status-address)")
         ->each([args](const std::string&) { args->status_address_given = true; });
-    cmd->add_option("--log-level", args->log_level, "trace, debug, info, warn or error (overrides service.log.level)");
+    std::string levels;
+    for (const auto level : config::kLogLevels) levels += (levels.empty() ? "" : ", ") + std::string(level);
+    cmd->add_option("--log-level", args->log_level, levels + " (overrides service.log.level)");
     return {cmd, [args] { return run_daemon(*args); }};
 }
 

@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+//
+// Flink's value syntax (durations, memory sizes, lists, maps, booleans, numbers) with Java's exact
+// semantics, documented per function in config_values.hpp. Over 600 lines on purpose: one
+// cohesive grammar whose sections share the same trimming and error wording; a split would
+// scatter one contract over several files.
 #include "flinkscaler/config_values.hpp"
 
 #include <cctype>

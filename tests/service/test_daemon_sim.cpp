@@ -169,12 +169,18 @@ double metric_sum(const std::string& text, const std::string& name, const std::m
     return sum;
 }
 
-const flinkscaler::service::VertexStatus* vertex_of(const std::optional<JobStatus>& job, const std::string& name) {
-    if (!job) return nullptr;
-    for (const auto& v : job->vertices)
+// The vertex named `name` of a job on the board, or null. It points into `job`: a temporary would
+// leave it dangling (ASan caught one), so the rvalue overloads are deleted.
+const flinkscaler::service::VertexStatus* vertex_of(const JobStatus& job, const std::string& name) {
+    for (const auto& v : job.vertices)
         if (v.name == name) return &v;
     return nullptr;
 }
+const flinkscaler::service::VertexStatus* vertex_of(const std::optional<JobStatus>& job, const std::string& name) {
+    return job ? vertex_of(*job, name) : nullptr;
+}
+const flinkscaler::service::VertexStatus* vertex_of(JobStatus&& job, const std::string& name) = delete;
+const flinkscaler::service::VertexStatus* vertex_of(std::optional<JobStatus>&& job, const std::string& name) = delete;
 
 /// [(current, new)] of a vertex's scaling history on the board, oldest first.
 std::vector<std::pair<int, int>> history_entries(const JobStatus& job, const std::string& vertex_id) {
@@ -290,7 +296,8 @@ jobs:
 
     // The status board, once the pass after the restart ran.
     const auto board_shows = [&](const std::string& key, const std::string& vertex, int value) {
-        const auto* v = vertex_of(d.job(key), vertex);
+        const auto job = d.job(key);  // kept alive: vertex_of points into it
+        const auto* v = vertex_of(job, vertex);
         return v != nullptr && v->parallelism == value;
     };
     REQUIRE(d.run_until([&] { return board_shows(a_key, "KeyedAggregate", 8) && board_shows(b_key, "Source: clicks", 6); },

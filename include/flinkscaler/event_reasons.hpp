@@ -27,6 +27,8 @@ enum class EventReason {
     RescaleApplied,
     RescaleNotApplied,
     RescaleNotSupported,
+    RescaleRejected,
+    RescaleBlocked,
     AutoscalerError,
     OptionsValidation,
 };
@@ -43,7 +45,7 @@ struct EventReasonSpec {
 };
 
 /// In EventReason order (checked below), which is the order of the docs table.
-inline constexpr std::array<EventReasonSpec, 10> kEventReasons{{
+inline constexpr std::array<EventReasonSpec, 12> kEventReasons{{
     {EventReason::ScalingReport, "ScalingReport", EventType::Normal,
      "a recommendation: per recommended change; a rescale: never",
      "a decision that changes parallelism: `Scaling execution enabled, begin scaling vertices:` when it rescales, "
@@ -69,6 +71,12 @@ inline constexpr std::array<EventReasonSpec, 10> kEventReasons{{
      "the job cannot restart); the job is evaluated again"},
     {EventReason::RescaleNotSupported, "RescaleNotSupported", EventType::Warning, "one row per job",
      "the job does not run the adaptive scheduler, so its parallelism cannot be changed in place"},
+    {EventReason::RescaleRejected, "RescaleRejected", EventType::Warning, "per message",
+     "Flink refused the new resource requirements (an HTTP 4xx other than 409; the message has Flink's reason): "
+     "the same rescale is sent again after a backoff (1 min, doubling, at most 30 min), no new decision meanwhile"},
+    {EventReason::RescaleBlocked, "RescaleBlocked", EventType::Warning, "one row per job",
+     "`service.rescale-failure-limit` rescales in a row were refused or did not land: the job is no longer "
+     "rescaled until its configuration changes or the daemon restarts"},
     {EventReason::AutoscalerError, "AutoscalerError", EventType::Warning, "per message (docs/deviations.md)",
      "a pass failed (Flink REST error, unusable metrics, applying the parallelism failed, ...); the message says why"},
     {EventReason::OptionsValidation, "AutoScaler Options Validation", EventType::Warning, "per message",

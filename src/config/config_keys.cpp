@@ -88,6 +88,12 @@ const std::array kService = {
             .doc = "Raw metric samples kept for `flinkscaler export` (replays of recent history); `0` records none. "
                    "About 1.7 MB per hour for a 10-vertex job at a 10 s poll interval.",
             .summary = "Raw samples kept for `flinkscaler export`; 0 records none.", .zero_allowed = true},
+    KeySpec{.name = "rescale-failure-limit", .kind = K::Integer, .min = 0, .max = 100, .default_text = "3",
+            .doc = "Rescales of one job in a row that Flink refused (HTTP 4xx) or did not apply within "
+                   "`job.autoscaler.restart.time` + 5 min, after which the job is no longer rescaled (phase "
+                   "`rescale_blocked`, event `RescaleBlocked`) until its configuration changes or the daemon "
+                   "restarts. A refused rescale is sent again after 1 min, doubling, at most 30 min. `0` never stops.",
+            .summary = "Failed rescales in a row after which a job is left alone; 0 = never."},
     KeySpec{.name = "log", .kind = K::Mapping, .doc = "See below.", .summary = "The daemon's log."},
 };
 

@@ -81,6 +81,7 @@ void ConfigFileReader::read_service(const Node& node) {
     assign_key(node, kServiceKeys, "event-retention", s.event_retention);
     // 0 turns recording off; anything else below a minute would drop samples before export.
     assign_key(node, kServiceKeys, "sample-retention", s.sample_retention);
+    assign_key(node, kServiceKeys, "rescale-failure-limit", s.rescale_failure_limit);
     if (const auto log = node.get("log")) read_log(*log);
 }
 

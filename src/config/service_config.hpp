@@ -56,6 +56,8 @@ struct ServiceSettings {
     /// Raw samples kept for `flinkscaler export`; 0 records none. About 1.7 MB per hour for a
     /// 10-vertex job at a 10 s poll interval.
     Millis sample_retention = std::chrono::hours(1);
+    /// Failed rescales of a job in a row after which it is no longer rescaled; 0 = never.
+    int rescale_failure_limit = 3;
     LogSettings log;
 };
 

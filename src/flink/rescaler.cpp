@@ -47,6 +47,7 @@ std::string_view to_string(RescaleResult::Status s) {
         case RescaleResult::Status::Applied: return "applied";
         case RescaleResult::Status::NotAdaptive: return "not-adaptive";
         case RescaleResult::Status::NotRunning: return "not-running";
+        case RescaleResult::Status::Rejected: return "rejected";
     }
     return "?";
 }
@@ -73,6 +74,10 @@ std::string describe(const ResourceRequirements& requirements) {
 
 }  // namespace
 
+bool is_rejection(const FlinkApiError& error) {
+    return error.kind == FlinkApiError::Kind::Http && error.status >= 400 && error.status < 500 && error.status != 409;
+}
+
 RescaleResult apply_parallelism_overrides(FlinkApi& api, const std::string& job, bool job_running,
                                           const std::map<VertexId, int>& stored_overrides,
                                           const AutoscalerOptions& options,
@@ -95,9 +100,17 @@ RescaleResult apply_parallelism_overrides(FlinkApi& api, const std::string& job,
     const auto desired = desired_requirements(result.before, merge_overrides(stored_overrides, options,
                                                                              excluded_this_cycle));
     if (!desired) return result;
-    api.set_resource_requirements(job, *desired);
-    result.status = RescaleResult::Status::Applied;
     result.requested = *desired;
+    try {
+        api.set_resource_requirements(job, *desired);
+    } catch (const FlinkApiError& e) {
+        if (!is_rejection(e)) throw;
+        result.status = RescaleResult::Status::Rejected;
+        result.message = "Flink refused the new resource requirements for job " + job + " (" + describe(*desired) +
+                         "): " + e.what();
+        return result;
+    }
+    result.status = RescaleResult::Status::Applied;
     result.message = "requested new resource requirements for job " + job + ": " + describe(*desired);
     return result;
 }

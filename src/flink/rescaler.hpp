@@ -38,6 +38,7 @@ struct RescaleResult {
         Applied,         ///< PUT accepted (the job restarts later; see rescale_progress)
         NotAdaptive,     ///< the job does not run under the adaptive scheduler: cannot rescale in place
         NotRunning,      ///< the job is not RUNNING: try again later
+        Rejected,        ///< Flink refused the PUT with a client error (4xx other than 409); `message` has its reason
     };
     Status status = Status::NothingToApply;
     ResourceRequirements before;
@@ -46,7 +47,13 @@ struct RescaleResult {
 };
 std::string_view to_string(RescaleResult::Status s);
 
-/// The realizer: re-applied every cycle, idempotent (compare, then PUT the full map).
+/// Whether a failed PUT of resource requirements is Flink refusing these requirements (a 4xx:
+/// invalid bounds, unknown vertex, not allowed) rather than a transient failure. 409 ("an update
+/// is in progress") is transient: the PUT is simply tried again.
+bool is_rejection(const FlinkApiError& error);
+
+/// The realizer: re-applied every cycle, idempotent (compare, then PUT the full map). A PUT that
+/// Flink refuses (is_rejection) returns Status::Rejected; other failures throw FlinkApiError.
 RescaleResult apply_parallelism_overrides(FlinkApi& api, const std::string& job, bool job_running,
                                           const std::map<VertexId, int>& stored_overrides,
                                           const AutoscalerOptions& options,

@@ -97,6 +97,8 @@ struct Daemon::Impl {
     void dispatch_discovery(const std::shared_ptr<ClusterRuntime>& cluster, std::shared_ptr<const ServiceConfig> cfg);
     void dispatch_yarn_listing(const std::shared_ptr<YarnRuntime>& yarn, std::shared_ptr<const ServiceConfig> cfg);
     void discover(const std::shared_ptr<ClusterRuntime>& cluster, const ServiceConfig& cfg);
+    /// Marks every tracked job of a cluster that could not be listed as cluster_unreachable.
+    void mark_unreachable(ClusterRuntime& cluster, const std::string& error);
     void dispatch_pass(const std::shared_ptr<ClusterRuntime>& cluster, const std::shared_ptr<TrackedJob>& job,
                        AutoscalerOptions options, Configuration configuration, std::string effective_state,
                        const ServiceSettings& settings);
@@ -175,6 +177,20 @@ void Daemon::Impl::forget_job(ClusterRuntime& cluster, const std::string& job_id
     cluster.jobs.erase(it);
 }
 
+void Daemon::Impl::mark_unreachable(ClusterRuntime& cluster, const std::string& error) {
+    // Nothing is known of the jobs now: say so on each (with the error and its age) instead of
+    // showing their last phase as if it were current. A pass in flight publishes its own result.
+    const Instant now = clock->now();
+    std::lock_guard lock(cluster.jobs_mutex);
+    for (auto& [id, tracked] : cluster.jobs) {
+        if (tracked->in_flight) continue;
+        auto& status = tracked->runtime.status;
+        status.phase = JobPhase::ClusterUnreachable;
+        set_error(status, error, now);
+        board.put_job(status);
+    }
+}
+
 void Daemon::Impl::discover(const std::shared_ptr<ClusterRuntime>& self, const ServiceConfig& cfg) {
     ClusterRuntime& cluster = *self;
     const std::string& name = cluster.config.name;
@@ -189,6 +205,7 @@ void Daemon::Impl::discover(const std::shared_ptr<ClusterRuntime>& self, const S
         log_with(cluster.reachable ? spdlog::level::warn : spdlog::level::debug,
                  "cannot list jobs: " + std::string(e.what()), cluster_fields(name));
         cluster.reachable = false;
+        mark_unreachable(cluster, "cannot list the jobs of the cluster: " + std::string(e.what()));
         return;
     }
     if (!cluster.reachable) log_with(spdlog::level::info, "cluster reachable again", cluster_fields(name));
@@ -283,10 +300,12 @@ void Daemon::Impl::dispatch_pass(const std::shared_ptr<ClusterRuntime>& cluster,
     job->in_flight = true;
     const bool dry_run = settings.dry_run;
     const bool record_samples = settings.sample_retention > Millis::zero();
+    const int failure_limit = settings.rescale_failure_limit;
     pool->submit(cluster->config.name, cluster->config.connection.max_concurrent_requests,
                  [this, cluster, job, options = std::move(options), configuration = std::move(configuration),
-                  effective_state = std::move(effective_state), dry_run, record_samples] {
-                     PassEnvironment env{*cluster->api, *cluster->collector, *store, board, *clock, dry_run, record_samples};
+                  effective_state = std::move(effective_state), dry_run, record_samples, failure_limit] {
+                     PassEnvironment env{*cluster->api, *cluster->collector, *store, board, *clock,
+                                         dry_run, record_samples, failure_limit};
                      // Cleared however the pass ends: a job left "in flight" would never be polled again.
                      struct InFlight {
                          std::atomic<bool>& flag;

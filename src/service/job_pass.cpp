@@ -18,16 +18,60 @@ namespace flinkscaler::service {
 
 namespace {
 
+/// A state store operation of the pass failed (disk full, I/O error, corruption): the pass sends
+/// nothing to Flink and the job is marked store_unavailable.
+class StoreFailure : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Runs a state store operation; any failure becomes a StoreFailure saying what was being done.
+template <typename Operation>
+decltype(auto) in_store(const char* what, Operation&& operation) {
+    try {
+        return operation();
+    } catch (const std::exception& e) {
+        throw StoreFailure(std::string("state store: cannot ") + what + ": " + e.what());
+    }
+}
+
 // Records an event; returns true when it started a new row (not folded into a recent one), which
 // is when it deserves a log line above debug level.
 bool record_event(PassEnvironment& env, const JobRuntime& job, const Event& event, Instant now) {
-    const auto stored = env.store.record(job.id.key, event, now);
+    const auto stored = in_store("record an event", [&] { return env.store.record(job.id.key, event, now); });
     return stored.count == 1;
+}
+
+/// Whether a store failure of the job deserves a log line above debug now: once per
+/// scaling.event.interval per job (a full disk fails every pass of every job).
+bool store_failure_is_news(JobRuntime& job, const PassInput& input) {
+    if (job.store_failure_logged_at && input.now - *job.store_failure_logged_at < input.options.event_interval)
+        return false;
+    job.store_failure_logged_at = input.now;
+    return true;
+}
+
+void report_store_failure(PassEnvironment& env, JobRuntime& job, const PassInput& input, const std::string& message) {
+    job.status.phase = JobPhase::StoreUnavailable;
+    set_error(job.status, message, input.now);
+    job.status.summary = "nothing sent to Flink: the pass could not be committed";
+    env.board.set_store_problem(job.id.key, message);
+    log_with(store_failure_is_news(job, input) ? spdlog::level::err : spdlog::level::debug,
+             message + "; nothing was sent to Flink, the job is evaluated again from its committed state",
+             job_fields(job.id));
+}
+
+/// The job's writes succeed (again).
+void store_writes(PassEnvironment& env, JobRuntime& job) {
+    if (!job.store_failure_logged_at) return;
+    job.store_failure_logged_at.reset();
+    env.board.set_store_problem(job.id.key, std::nullopt);
+    log_with(spdlog::level::info, "the state store writes again; the job's state is committed", job_fields(job.id));
 }
 
 void report_error(PassEnvironment& env, JobRuntime& job, const PassInput& input, const std::string& message) {
     job.status.phase = JobPhase::Error;
-    job.status.last_error = message;
+    set_error(job.status, message, input.now);
     // The reference never folds AutoscalerError; with a 10 s loop a lasting problem would write
     // thousands of identical rows a day, so repeats are folded within the event interval
     // (docs/deviations.md).
@@ -37,9 +81,41 @@ void report_error(PassEnvironment& env, JobRuntime& job, const PassInput& input,
                              make_event(EventReason::AutoscalerError, message, message, input.options.event_interval),
                              input.now);
     } catch (const std::exception& e) {
-        log_with(spdlog::level::err, "cannot record an event: " + std::string(e.what()), job_fields(job.id));
+        log_with(store_failure_is_news(job, input) ? spdlog::level::err : spdlog::level::debug, e.what(),
+                 job_fields(job.id));
     }
     log_with(fresh ? spdlog::level::warn : spdlog::level::debug, "pass failed: " + message, job_fields(job.id));
+}
+
+/// Records an event whose loss must not fail the pass (the decision it belongs to is committed
+/// already); a store failure is logged (folded) instead. Returns whether the row is new.
+bool record_event_or_log(PassEnvironment& env, JobRuntime& job, const PassInput& input, const Event& event) {
+    try {
+        return record_event(env, job, event, input.now);
+    } catch (const StoreFailure& e) {
+        log_with(store_failure_is_news(job, input) ? spdlog::level::err : spdlog::level::debug,
+                 std::string(e.what()) + " (" + event.reason + ": " + event.message + ")", job_fields(job.id));
+        return true;
+    }
+}
+
+/// Counts a rescale that was refused or did not land. When that opens the circuit (RescaleGuard),
+/// records the RescaleBlocked event, logs it, marks the job rescale_blocked and returns true.
+bool count_rescale_failure(PassEnvironment& env, JobRuntime& job, const PassInput& input, RescaleGuard::Failure kind,
+                           const std::string& why) {
+    if (!job.rescale_guard.record_failure(kind, why, input.now, env.rescale_failure_limit, input.configuration))
+        return false;
+    const std::string message = std::to_string(job.rescale_guard.failures_in_a_row()) +
+                                " rescales in a row were refused or did not land; the job is no longer rescaled "
+                                "until its configuration changes or the daemon restarts "
+                                "(service.rescale-failure-limit). Last: " + why;
+    job.status.phase = JobPhase::RescaleBlocked;
+    job.status.summary = message;
+    set_error(job.status, message, input.now);
+    record_event_or_log(env, job, input,
+                        make_event(EventReason::RescaleBlocked, message, "blocked", input.options.event_interval));
+    log_with(spdlog::level::err, message, job_fields(job.id));
+    return true;
 }
 
 std::vector<VertexStatus> vertex_statuses(const JobTopology& topology, const std::optional<EvaluatedMetrics>& evaluated,
@@ -112,10 +188,11 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     // Between the PUT and the restart (cooldown, a 2.x checkpoint wait) the job still runs the old
     // parallelism with the old metrics: deciding again would commit the same rescale twice and
     // skew the scaling history. Wait, up to a deadline, for Flink to apply it.
-    const auto awaiting = vertices_awaiting_rescale(collected->topology, job.state->parallelism_overrides,
-                                                    input.options);
+    const auto awaiting = vertices_awaiting_rescale(collected->topology, job.committed_overrides, input.options);
     if (awaiting.empty()) {
         job.rescale_pending_since.reset();
+        job.non_landing_counted = false;
+        job.rescale_guard.record_landed();
     } else {
         if (!job.rescale_pending_since) job.rescale_pending_since = input.now;
         const auto waited = input.now - *job.rescale_pending_since;
@@ -125,7 +202,7 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
                                  " vertex(es) (" + format_duration(std::chrono::duration_cast<Millis>(waited)) + " so far)";
             job.status.vertices = vertex_statuses(collected->topology, std::nullopt, std::nullopt);
             for (auto& vertex : job.status.vertices)
-                if (auto it = job.state->parallelism_overrides.find(vertex.id); it != job.state->parallelism_overrides.end())
+                if (auto it = job.committed_overrides.find(vertex.id); it != job.committed_overrides.end())
                     vertex.recommended = it->second;
             log_with(spdlog::level::debug, job.status.summary, job_fields(job.id));
             return PassResult::NotReady;
@@ -137,6 +214,11 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
             env, job, make_event(EventReason::RescaleNotApplied, message, "not-applied", input.options.event_interval),
             input.now);
         log_with(fresh ? spdlog::level::warn : spdlog::level::debug, message, job_fields(job.id));
+        if (!job.non_landing_counted) {
+            job.non_landing_counted = true;
+            if (count_rescale_failure(env, job, input, RescaleGuard::Failure::NotLanded, message))
+                return PassResult::NotReady;
+        }
     }
 
     std::optional<ReplaySample> recorded;
@@ -160,11 +242,24 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     // The state and the events of this pass are committed together, before REALIZE sends a new
     // parallelism to Flink. No lease yet: the SQLite store is the only writer of its database.
     std::vector<bool> fresh_events;
-    store::JobTransaction tx = env.store.begin(job.id.key, std::nullopt);
-    tx.save(state, input.now, recorded ? &*recorded : nullptr);
-    if (cycle.decision)
-        for (const auto& event : cycle.decision->events) fresh_events.push_back(tx.record(event, input.now).count == 1);
-    tx.commit();
+    try {
+        in_store("commit the pass", [&] {
+            store::JobTransaction tx = env.store.begin(job.id.key, std::nullopt);
+            tx.save(state, input.now, recorded ? &*recorded : nullptr);
+            if (cycle.decision)
+                for (const auto& event : cycle.decision->events)
+                    fresh_events.push_back(tx.record(event, input.now).count == 1);
+            tx.commit();
+        });
+    } catch (const StoreFailure&) {
+        // run_cycle changed the in-memory state (history, maybe new overrides) that the store
+        // does not hold: forget it, so nothing of it is ever sent or built upon; the next pass
+        // loads the committed state again.
+        job.state.reset();
+        throw;
+    }
+    job.committed_overrides = state.parallelism_overrides;
+    store_writes(env, job);
 
     bool report_is_new = false;
     if (cycle.decision) {
@@ -205,25 +300,44 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     return PassResult::Ok;
 }
 
-void realize(PassEnvironment& env, JobRuntime& job, const PassInput& input, bool running,
+/// Sends the committed overrides (never the in-memory ones). Returns false when Flink refused them.
+bool realize(PassEnvironment& env, JobRuntime& job, const PassInput& input, bool running,
              const std::set<VertexId>& excluded_this_cycle) {
-    const auto result = flink::apply_parallelism_overrides(env.api, job.id.job_id, running,
-                                                           job.state->parallelism_overrides, input.options,
-                                                           excluded_this_cycle);
+    const auto result = flink::apply_parallelism_overrides(env.api, job.id.job_id, running, job.committed_overrides,
+                                                           input.options, excluded_this_cycle);
     using Status = flink::RescaleResult::Status;
     if (result.status == Status::Applied) {
         ++job.status.rescales;
         job.status.last_rescale = input.now;
         env.board.count(Family::Rescales, job.id.cluster, RescaleResult::Applied);
-        record_event(env, job, make_event(EventReason::RescaleApplied, result.message),
-                     input.now);
+        // A new request gets its own wait for Flink to apply it.
+        job.rescale_guard.record_accepted();
+        job.rescale_pending_since.reset();
+        job.non_landing_counted = false;
         log_with(spdlog::level::info, "rescale requested: " + result.message, job_fields(job.id));
+        record_event_or_log(env, job, input, make_event(EventReason::RescaleApplied, result.message));
+    } else if (result.status == Status::Rejected) {
+        env.board.count(Family::Rescales, job.id.cluster, RescaleResult::Rejected);
+        job.status.phase = JobPhase::RescaleRejected;
+        set_error(job.status, result.message, input.now);
+        const bool fresh = record_event_or_log(
+            env, job, input,
+            make_event(EventReason::RescaleRejected, result.message, result.message, input.options.event_interval));
+        if (!count_rescale_failure(env, job, input, RescaleGuard::Failure::Rejected, result.message)) {
+            job.status.summary = "Flink refused the rescale; it is sent again at " +
+                                 format_instant(*job.rescale_guard.retry_at()) + " (no new decision meanwhile)";
+            log_with(fresh ? spdlog::level::warn : spdlog::level::debug,
+                     result.message + "; sent again at " + format_instant(*job.rescale_guard.retry_at()),
+                     job_fields(job.id));
+        }
+        return false;
     } else if (result.status == Status::NotAdaptive) {
         const bool fresh = record_event(
             env, job, make_event(EventReason::RescaleNotSupported, result.message, "not-adaptive", input.options.event_interval),
             input.now);
         log_with(fresh ? spdlog::level::warn : spdlog::level::debug, result.message, job_fields(job.id));
     }
+    return true;
 }
 
 }  // namespace
@@ -258,30 +372,56 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
     status.last_pass = input.now;
     status.last_error.clear();
     job.disabled_state_removed = false;
+    auto& guard = job.rescale_guard;
+    if (guard.reopen_on_configuration_change(input.configuration))
+        log_with(spdlog::level::info, "the job's configuration changed: it is rescaled again", job_fields(job.id));
 
     const bool running = input.effective_state == "RUNNING";
     PassResult result = PassResult::Ok;
+    bool store_failed = false;
     std::set<VertexId> excluded_this_cycle;
     try {
         if (!job.state) {
             std::vector<std::string> problems;
-            job.state = env.store.load(job.id.key, problems);
+            job.state = in_store("load the job's state", [&] { return env.store.load(job.id.key, problems); });
+            job.committed_overrides = job.state->parallelism_overrides;
             for (const auto& problem : problems)
                 log_with(spdlog::level::warn, "dropped unreadable stored state: " + problem, job_fields(job.id));
         }
         if (job.stored_configuration != input.configuration) {
-            env.store.save_job_info(job.id.key,
-                                    store::JobInfo{job.id.cluster, job.id.job_id, job.id.name, input.configuration},
-                                    input.now);
+            in_store("save the job's configuration", [&] {
+                env.store.save_job_info(job.id.key,
+                                        store::JobInfo{job.id.cluster, job.id.job_id, job.id.name, input.configuration},
+                                        input.now);
+            });
             job.stored_configuration = input.configuration;
         }
-        if (running) {
+        if (guard.blocked()) {
+            status.phase = JobPhase::RescaleBlocked;
+            status.summary = "not rescaled after " + std::to_string(guard.failures_in_a_row()) +
+                             " failed rescales in a row; change the job's configuration or restart the daemon to "
+                             "try again. Last: " + guard.last_failure();
+            result = PassResult::NotReady;
+        } else if (guard.last_rejected()) {
+            // The committed rescale is unresolved: no new decision until Flink takes it or the
+            // circuit opens.
+            status.phase = JobPhase::RescaleRejected;
+            set_error(status, guard.last_failure(), input.now);
+            status.summary = guard.backing_off(input.now)
+                                 ? "Flink refused the rescale; it is sent again at " + format_instant(*guard.retry_at())
+                                 : "sending the rescale Flink refused again";
+            result = PassResult::NotReady;
+        } else if (running) {
             result = collect_evaluate_decide(env, job, input, excluded_this_cycle);
         } else {
             status.phase = JobPhase::NotReady;
             status.summary = "job is " + input.effective_state;
             result = PassResult::NotReady;
         }
+    } catch (const StoreFailure& e) {
+        store_failed = true;
+        report_store_failure(env, job, input, e.what());
+        result = PassResult::Error;
     } catch (const flink::MetricNotFound& e) {
         if (input.now < e.running_since + input.options.stabilization_interval) {
             status.phase = JobPhase::Stabilizing;
@@ -300,10 +440,14 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
         result = PassResult::Error;
     }
 
-    // REALIZE runs whatever happened above (algorithm.md §1.2 FINALLY), except in dry-run.
-    if (!env.dry_run && job.state && !job.state->parallelism_overrides.empty()) {
+    // REALIZE runs whatever happened above (algorithm.md §1.2 FINALLY), except in dry-run, when
+    // this pass could not commit (nothing uncommitted is ever sent), when the job's committed
+    // overrides are unknown, and while a refused rescale backs off or the circuit is open.
+    const bool may_send = !env.dry_run && !store_failed && job.state && !job.committed_overrides.empty() &&
+                          !guard.blocked() && !guard.backing_off(input.now);
+    if (may_send) {
         try {
-            realize(env, job, input, running, excluded_this_cycle);
+            if (!realize(env, job, input, running, excluded_this_cycle)) result = PassResult::Error;
         } catch (const flink::FlinkApiError& e) {
             env.board.count(Family::RestErrors, job.id.cluster, e.kind);
             env.board.count(Family::Rescales, job.id.cluster, RescaleResult::Failed);
@@ -320,6 +464,9 @@ PassResult run_job_pass(PassEnvironment& env, JobRuntime& job, const PassInput& 
         ++status.skipped_passes[status.phase];
         env.board.count(Family::JobPassesSkipped, job.id.cluster, status.phase);
     }
+    if (status.last_error.empty()) status.error_since.reset();
+    status.rescale_failures_in_a_row = guard.failures_in_a_row();
+    status.rescale_retry_at = guard.retry_at();
     const auto duration = std::chrono::duration_cast<Millis>(env.clock.steady_now() - started);
     status.last_pass_duration = duration;
     env.board.put_job(status);
@@ -336,6 +483,7 @@ void disable_job(PassEnvironment& env, JobRuntime& job, const std::string& flink
             env.store.remove(job.id.key);
             env.collector.forget(job.id.job_id);
             job.state.reset();
+            job.committed_overrides.clear();
             job.stored_configuration.reset();
             log_with(was_enabled ? spdlog::level::info : spdlog::level::debug,
                      "autoscaler disabled for this job (job.autoscaler.enabled: false); its stored state is deleted",
@@ -351,6 +499,7 @@ void disable_job(PassEnvironment& env, JobRuntime& job, const std::string& flink
     job.status.summary = "job.autoscaler.enabled is false";
     job.status.vertices.clear();
     job.status.last_error.clear();
+    job.status.error_since.reset();
     env.board.put_job(job.status);
 }
 

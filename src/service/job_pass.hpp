@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // One control-loop pass for one job (algorithm.md §1.2): collect, evaluate and decide through
-// the pure core (run_cycle), persist the job's state in one transaction, record events, log the
-// scaling report, then REALIZE — re-apply the stored parallelism overrides through the adaptive
-// scheduler (skipped in dry-run). Every error is caught here and reported with the cluster and
-// job: a pass never throws.
+// the pure core (run_cycle), commit the job's state and the cycle's events in one transaction,
+// log the scaling report, then REALIZE — re-apply the *committed* parallelism overrides through
+// the adaptive scheduler (skipped in dry-run). A pass that cannot commit sends nothing and marks
+// the job store_unavailable; a rescale Flink refuses is backed off, and a job whose rescales keep
+// failing is left alone (rescale_guard.hpp). Every error is caught here and reported with the
+// cluster and job: a pass never throws.
 #pragma once
 
 #include "flink/collector.hpp"
 #include "flink/flink_api.hpp"
 #include "service/clock.hpp"
-#include "store/state_store.hpp"
+#include "service/rescale_guard.hpp"
 #include "service/status_board.hpp"
+#include "store/state_store.hpp"
 
 #include "flinkscaler/excluded_periods.hpp"
 #include "flinkscaler/job_state.hpp"
@@ -39,8 +42,20 @@ struct JobRuntime {
     /// The job's Flink configuration (GET /jobs/:jid/jobmanager/config), fetched once.
     std::optional<Configuration> flink_configuration;
     /// Loaded from the store on the first pass; afterwards the in-memory copy is authoritative
-    /// (algorithm.md §1.3 step 1).
+    /// (algorithm.md §1.3 step 1) as long as every pass commits it. A pass whose commit fails
+    /// drops it (the next pass loads the committed state again).
     std::optional<JobState> state;
+    /// The parallelism overrides the store holds for the job: set when the state is loaded and
+    /// after every commit. REALIZE sends these and nothing else, so no parallelism reaches Flink
+    /// that is not committed (issue 11).
+    std::map<VertexId, int> committed_overrides;
+    /// Rejected and non-landing rescales, the backoff and the circuit breaker.
+    RescaleGuard rescale_guard;
+    /// The current pending rescale was already counted as not landing.
+    bool non_landing_counted = false;
+    /// When a state store failure of this job was last logged above debug level (folded per
+    /// scaling.event.interval: a full disk must not flood the log).
+    std::optional<Instant> store_failure_logged_at;
     /// The persisted state was deleted because the job is disabled (done once per disable).
     bool disabled_state_removed = false;
     /// The configuration last written as the job's info (rewritten when it changes).
@@ -62,6 +77,9 @@ struct PassEnvironment {
     bool dry_run = false;
     /// Append each pass's raw sample for `flinkscaler export` (service.sample-retention > 0).
     bool record_samples = true;
+    /// service.rescale-failure-limit: rejected or non-landing rescales in a row after which the
+    /// job is no longer rescaled; 0 = never.
+    int rescale_failure_limit = 3;
 };
 
 struct PassInput {

@@ -43,6 +43,9 @@ struct JobStatus {
     std::optional<Instant> last_pass;
     Millis last_pass_duration{0};
     std::string last_error;  ///< empty when the last pass succeeded
+    /// Since when the job has been failing without interruption (set with the first error of a
+    /// run of errors, cleared by a pass without one): the age of last_error.
+    std::optional<Instant> error_since;
     std::string summary;     ///< CycleResult::summary of the last pass
     std::vector<VertexStatus> vertices;
     nlohmann::json last_decision;  ///< report_json of the last decision; null before the first
@@ -53,6 +56,14 @@ struct JobStatus {
     /// (skips_decision); the status endpoint lists every such phase, 0 when none.
     std::map<JobPhase, std::uint64_t> skipped_passes;
     std::optional<Instant> last_rescale;
+    /// Rejected or non-landing rescales in a row (RescaleGuard), and when a rejected one is sent
+    /// again (empty when none is waiting).
+    int rescale_failures_in_a_row = 0;
+    std::optional<Instant> rescale_retry_at;
 };
+
+/// Sets `last_error`, and `error_since` unless a run of errors is already going on (a pass
+/// clears `error_since` when it ends without an error).
+void set_error(JobStatus& status, std::string message, Instant now);
 
 }  // namespace flinkscaler::service

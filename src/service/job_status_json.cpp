@@ -32,6 +32,11 @@ nlohmann::json instant_or_null(const std::optional<Instant>& t) {
 
 }  // namespace
 
+void set_error(JobStatus& status, std::string message, Instant now) {
+    if (!status.error_since) status.error_since = now;
+    status.last_error = std::move(message);
+}
+
 nlohmann::json job_status_json(const JobStatus& job, bool with_history) {
     using nlohmann::json;
     json vertex_list = json::array();
@@ -59,6 +64,7 @@ nlohmann::json job_status_json(const JobStatus& job, bool with_history) {
         {"last_pass", instant_or_null(job.last_pass)},
         {"last_pass_duration_ms", job.last_pass_duration.count()},
         {"last_error", job.last_error.empty() ? json(nullptr) : json(job.last_error)},
+        {"error_since", instant_or_null(job.error_since)},
         {"summary", job.summary},
         {"vertices", std::move(vertex_list)},
         {"last_decision", job.last_decision},
@@ -66,6 +72,8 @@ nlohmann::json job_status_json(const JobStatus& job, bool with_history) {
         {"rescales", job.rescales},
         {"skipped_passes", skipped_passes_json(job)},
         {"last_rescale", instant_or_null(job.last_rescale)},
+        {"rescale_failures_in_a_row", job.rescale_failures_in_a_row},
+        {"rescale_retry_at", instant_or_null(job.rescale_retry_at)},
     };
     if (with_history) out["scaling_history"] = job.scaling_history;
     return out;

@@ -19,6 +19,18 @@ std::string_view describe(JobPhase phase) {
             return "within the stabilization interval after the job (re)started; samples are not used yet";
         case JobPhase::WindowNotFull: return "samples are collected, but the metric window is not full yet";
         case JobPhase::Decided: return "evaluated and decided (see `last_decision`)";
+        case JobPhase::RescaleRejected:
+            return "Flink refused the last rescale (see `last_error`); the committed parallelism is sent again after a "
+                   "backoff (1 min, doubling, at most 30 min), no new decision meanwhile";
+        case JobPhase::RescaleBlocked:
+            return "`service.rescale-failure-limit` rescales in a row were refused or did not land: the job is no "
+                   "longer rescaled until its configuration changes or the daemon restarts";
+        case JobPhase::ClusterUnreachable:
+            return "the job's cluster could not be listed (see `last_error` and `error_since`); the job's other "
+                   "fields are from its last pass";
+        case JobPhase::StoreUnavailable:
+            return "the pass could not commit to the state store (disk full, I/O error): nothing was sent to Flink, "
+                   "the job is evaluated again from its committed state once the store writes again";
         case JobPhase::Error: return "the last pass failed (see `last_error`)";
     }
     return "";

@@ -32,9 +32,13 @@ enum class JobPhase {
     Stabilizing,     ///< within the stabilization interval after a (re)start
     WindowNotFull,   ///< samples collected, but the metric window is not full yet
     Decided,         ///< evaluated and decided
+    RescaleRejected,     ///< Flink refused the last rescale; it is tried again after a backoff
+    RescaleBlocked,      ///< rescales failed too often in a row: the job is no longer rescaled
+    ClusterUnreachable,  ///< the job's cluster could not be listed: nothing is known of the job now
+    StoreUnavailable,    ///< the pass could not commit to the state store: nothing was sent to Flink
     Error,           ///< the last pass failed (JobStatus::last_error); keep last: it bounds the table
 };
-inline constexpr detail::EnumNames<JobPhase, 8> kJobPhaseNames{{
+inline constexpr detail::EnumNames<JobPhase, 12> kJobPhaseNames{{
     {JobPhase::Disabled, "disabled"},
     {JobPhase::NotReady, "not_ready"},
     {JobPhase::RescalePending, "rescale_pending"},
@@ -42,6 +46,10 @@ inline constexpr detail::EnumNames<JobPhase, 8> kJobPhaseNames{{
     {JobPhase::Stabilizing, "stabilizing"},
     {JobPhase::WindowNotFull, "window_not_full"},
     {JobPhase::Decided, "decided"},
+    {JobPhase::RescaleRejected, "rescale_rejected"},
+    {JobPhase::RescaleBlocked, "rescale_blocked"},
+    {JobPhase::ClusterUnreachable, "cluster_unreachable"},
+    {JobPhase::StoreUnavailable, "store_unavailable"},
     {JobPhase::Error, "error"},
 }};
 static_assert(detail::lists_every_value_in_order(kJobPhaseNames, static_cast<std::size_t>(JobPhase::Error) + 1));
@@ -53,7 +61,8 @@ std::string_view describe(JobPhase phase);
 /// `skipped_passes`, so a pass that should have decided is visible (issue 16).
 constexpr bool skips_decision(JobPhase phase) {
     return phase == JobPhase::NotReady || phase == JobPhase::RescalePending || phase == JobPhase::Collecting ||
-           phase == JobPhase::Stabilizing || phase == JobPhase::WindowNotFull;
+           phase == JobPhase::Stabilizing || phase == JobPhase::WindowNotFull ||
+           phase == JobPhase::RescaleRejected || phase == JobPhase::RescaleBlocked;
 }
 
 enum class PassResult {
@@ -73,12 +82,14 @@ std::string_view to_string(PassResult result);
 
 enum class RescaleResult {
     Applied,  ///< Flink accepted the new resource requirements (the PUT succeeded)
-    Failed,   ///< the PUT failed
-    DryRun,   ///< decided but not sent (dry run); keep last
+    Failed,    ///< the PUT failed without an answer from Flink (timeout, connection, 5xx)
+    Rejected,  ///< Flink refused the PUT (4xx): backed off, and counted towards the circuit breaker
+    DryRun,    ///< decided but not sent (dry run); keep last
 };
-inline constexpr detail::EnumNames<RescaleResult, 3> kRescaleResultNames{{
+inline constexpr detail::EnumNames<RescaleResult, 4> kRescaleResultNames{{
     {RescaleResult::Applied, "applied"},
     {RescaleResult::Failed, "failed"},
+    {RescaleResult::Rejected, "rejected"},
     {RescaleResult::DryRun, "dry_run"},
 }};
 static_assert(detail::lists_every_value_in_order(kRescaleResultNames,

@@ -85,8 +85,8 @@ std::vector<MetricFamily> declare_families() {
          "Resident memory of the daemon, read from /proc/self/statm at scrape time.", ""},
         {Family::Rescales, "rescales_total", MetricType::Counter, {"cluster", "result"},
          names_of(kRescaleResultNames), {},
-         "Rescales of jobs of a cluster: applied (resource requirements PUT accepted), failed, or dry_run "
-         "(decided but not sent).",
+         "Rescales of jobs of a cluster: applied (resource requirements PUT accepted), failed (no answer, 5xx, "
+         "409), rejected (Flink refused them with a 4xx), or dry_run (decided but not sent).",
          ""},
         {Family::RestErrors, "rest_errors_total", MetricType::Counter, {"cluster", "kind"}, rest_error_kinds(), {},
          "Failed Flink REST calls to a cluster: no_response (connection or timeout), http (error status), "
@@ -100,6 +100,11 @@ std::vector<MetricFamily> declare_families() {
          "Blocking checks: stabilization, the ineffective-scaling guard, an excluded period, a scheduler that "
          "cannot rescale, ... The scaling report (log, `last_decision`) spells the same outcomes `scaled`, "
          "`no-change` and `blocked`."},
+        {Family::StateStoreWritable, "state_store_writable", MetricType::Gauge, {}, {}, {},
+         "1 while every job's last commit to the state store succeeded, 0 while some job's failed (disk full, I/O "
+         "error); nothing is sent to Flink for such a job.",
+         "While it is 0, `/readyz` answers 503 with the reason and those jobs are in phase `store_unavailable`; it "
+         "returns to 1 by itself once the store writes again."},
         {Family::VertexLag, "vertex_lag", MetricType::Gauge, kVertexLabels, {}, {},
          "Pending records (backlog) of a source vertex in the last evaluation.", ""},
         {Family::VertexParallelism, "vertex_parallelism", MetricType::Gauge, kVertexLabels, {}, {},
@@ -197,6 +202,7 @@ void render_family(FamilyText& f, const MetricFamily& spec, const MetricsSnapsho
             if (s.last_poll) f.sample({}, static_cast<double>(epoch_ms(*s.last_poll)) / 1000.0);
             break;
         case Family::PollOverruns: f.sample({}, s.poll_overruns); break;
+        case Family::StateStoreWritable: f.sample({}, s.state_store_writable ? 1.0 : 0.0); break;
         case Family::ProcessResidentMemory:
             if (s.resident_memory_bytes) f.sample({}, *s.resident_memory_bytes);
             break;

@@ -43,6 +43,7 @@ enum class Family {
     Rescales,
     RestErrors,
     ScalingDecisions,
+    StateStoreWritable,
     VertexLag,
     VertexParallelism,
     VertexRecommendedParallelism,
@@ -98,6 +99,7 @@ struct MetricsSnapshot {
     std::uint64_t poll_overruns = 0;
     std::optional<Instant> last_poll;
     std::optional<double> resident_memory_bytes;
+    bool state_store_writable = true;
 };
 
 /// Every family of the table in the text format 0.0.4, sorted by name; every cluster the

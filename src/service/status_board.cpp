@@ -23,6 +23,7 @@ void StatusBoard::put_job(JobStatus status) {
 void StatusBoard::remove_job(const std::string& key) {
     std::lock_guard lock(mutex_);
     jobs_.erase(key);
+    store_problems_.erase(key);
 }
 
 std::vector<JobStatus> StatusBoard::jobs() const {
@@ -109,6 +110,23 @@ void StatusBoard::retain_clusters(const std::vector<std::string>& clusters) {
     std::erase_if(cluster_up_, [&](const auto& entry) { return !keep.contains(entry.first); });
     std::erase_if(pass_durations_, [&](const auto& entry) { return !keep.contains(entry.first); });
     std::erase_if(jobs_, [&](const auto& entry) { return !keep.contains(entry.second->cluster); });
+    std::erase_if(store_problems_, [&](const auto& entry) { return !jobs_.contains(entry.first); });
+}
+
+void StatusBoard::set_store_problem(const std::string& job_key, std::optional<std::string> problem) {
+    std::lock_guard lock(mutex_);
+    if (problem)
+        store_problems_[job_key] = std::move(*problem);
+    else
+        store_problems_.erase(job_key);
+}
+
+std::optional<std::string> StatusBoard::store_problem() const {
+    std::lock_guard lock(mutex_);
+    if (store_problems_.empty()) return std::nullopt;
+    const auto& [job, problem] = *store_problems_.begin();
+    return "the last commit of " + std::to_string(store_problems_.size()) + " job(s) failed (" + job + ": " + problem +
+           ")";
 }
 
 bool StatusBoard::ready() const {
@@ -141,6 +159,7 @@ std::string StatusBoard::prometheus_text() const {
         snapshot.counters = counters_;
         snapshot.cluster_up = cluster_up_;
         snapshot.pass_durations = pass_durations_;
+        snapshot.state_store_writable = store_problems_.empty();
         snapshot.poll_overruns = poll_overruns_;
         snapshot.last_poll = last_poll_;
     }

@@ -53,6 +53,13 @@ public:
     void heartbeat(Instant now, std::chrono::steady_clock::time_point steady_now = std::chrono::steady_clock::now());
     /// Ready once the store is open and the first poll round has finished.
     void set_ready(bool ready);
+    /// The last commit of a job's pass failed (`problem` says why), or a later one succeeded
+    /// (nullopt). While any job's last commit failed the daemon is not ready and
+    /// flinkscaler_state_store_writable is 0.
+    void set_store_problem(const std::string& job_key, std::optional<std::string> problem);
+    /// Why the store cannot write (the problem of the first such job and how many there are);
+    /// empty when every job's last commit succeeded.
+    std::optional<std::string> store_problem() const;
     /// Drops every per-cluster series of clusters no longer configured (after a reload),
     /// including the jobs of those clusters (and with them their per-vertex series).
     void retain_clusters(const std::vector<std::string>& clusters);
@@ -81,6 +88,7 @@ private:
     /// Statuses are immutable once on the board: a scrape copies the pointers under the lock and
     /// renders outside it, so a large /metrics never holds up the job loop's put_job.
     std::map<std::string, std::shared_ptr<const JobStatus>> jobs_;
+    std::map<std::string, std::string> store_problems_;  ///< by job key
     std::map<Family, ClusterCounter> counters_;
     std::map<std::string, bool> cluster_up_;
     std::map<std::string, PassHistogram> pass_durations_;  ///< by cluster

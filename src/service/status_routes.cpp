@@ -126,8 +126,12 @@ EndpointResponse StatusRoutes::healthz(std::string_view) const {
 }
 
 EndpointResponse StatusRoutes::readyz(std::string_view) const {
-    if (board_.ready()) return content(200, "ready", kText);
-    return content(503, "not ready: the state store is not open yet or the first poll round has not finished", kText);
+    if (!board_.ready())
+        return content(503, "not ready: the state store is not open yet or the first poll round has not finished",
+                       kText);
+    if (const auto problem = board_.store_problem())
+        return content(503, "not ready: the state store cannot write: " + *problem, kText);
+    return content(200, "ready", kText);
 }
 
 EndpointResponse StatusRoutes::metrics(std::string_view) const {

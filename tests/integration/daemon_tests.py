@@ -243,11 +243,12 @@ def read_text(path):
 class Daemon:
     """One `flinkscaler run`; stderr and stdout go to a log file in the case folder."""
 
-    def __init__(self, exe, config, workdir, extra_args=(), name="daemon"):
+    def __init__(self, exe, config, workdir, extra_args=(), name="daemon", wrapper=()):
         self.name = name
         self.log_path = os.path.join(workdir, name + ".log")
         self.log_file = open(self.log_path, "w")
-        self.args = [exe, "run", "--config", config, *extra_args]
+        # `wrapper` runs the daemon through another command that ends in exec (unshare, sh -c).
+        self.args = [*wrapper, exe, "run", "--config", config, *extra_args]
         self.started = time.time()
         self.proc = subprocess.Popen(self.args, stdout=self.log_file, stderr=subprocess.STDOUT)
         self.port = None
@@ -430,11 +431,11 @@ class Case:
         say(f"flink-sim {scenario}: {' '.join(sim.urls + sim.rm_urls)}")
         return sim
 
-    def daemon(self, config_path, extra_args=(), name=None):
+    def daemon(self, config_path, extra_args=(), name=None, wrapper=()):
         name = name or f"daemon{len(self.daemons) + 1}"
-        d = Daemon(self.args.flinkscaler, config_path, self.dir, extra_args, name)
+        d = Daemon(self.args.flinkscaler, config_path, self.dir, extra_args, name, wrapper)
         self.daemons.append(d)
-        say(f"started {name}: {' '.join(d.args[1:])}")
+        say(f"started {name}: {' '.join(d.args[len(wrapper) + 1:])}")
         return d
 
     def dump(self, title, fn):
@@ -1004,11 +1005,11 @@ CASES = {
 }
 
 
-def run_case(args, name):
+def run_case(args, name, cases=None):
     case = Case(args, name)
     say(f"case {name} in {case.dir}")
     try:
-        CASES[name](case)
+        (cases or CASES)[name](case)
         say(f"PASS {name} ({case.elapsed():.0f} s)")
         return True
     except BaseException as e:  # noqa: BLE001 - report everything, also KeyboardInterrupt
@@ -1023,17 +1024,21 @@ def run_case(args, name):
         case.cleanup()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("case", choices=sorted(CASES) + ["all"])
+def main(cases=None, description=__doc__):
+    """The command line of a case table (fault_tests.py has its own)."""
+    cases = cases or CASES
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("case", choices=sorted(cases) + ["all"])
     parser.add_argument("--flinkscaler", required=True)
     parser.add_argument("--flink-sim", required=True)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    # Absolute, so that a wrapper that changes the working directory (nsenter) finds them.
+    args.flinkscaler, args.flink_sim = os.path.abspath(args.flinkscaler), os.path.abspath(args.flink_sim)
     # SIGTERM from meson (timeout) must still run the finally blocks that kill our children.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    names = sorted(CASES) if args.case == "all" else [args.case]
-    results = {name: run_case(args, name) for name in names}
+    names = sorted(cases) if args.case == "all" else [args.case]
+    results = {name: run_case(args, name, cases) for name in names}
     if len(names) > 1:
         for name, ok in results.items():
             print(f"{'PASS' if ok else 'FAIL'} {name}")

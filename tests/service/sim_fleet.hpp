@@ -59,6 +59,11 @@ public:
         return probe(cluster).job_details(job).running_since;
     }
 
+    /// Every non-GET request the cluster served (the rescale PUTs), oldest first.
+    std::vector<sim::RecordedMutation> mutations(const std::string& cluster) const {
+        return clusters_.at(cluster)->mutations();
+    }
+
 private:
     std::unique_ptr<sim::SimFlinkApi> make_api(const std::string& cluster, Millis request_timeout) {
         const auto it = clusters_.find(cluster);

@@ -499,3 +499,113 @@ TEST_CASE("clusters that fail do not stop or delay the decisions of another", "[
     CHECK(count_matches(log, "cannot list jobs: .* cluster=down") == 1);  // logged on change only
     CHECK(watch.sequence() == std::vector<int>{2, 8});
 }
+
+// ---------------------------------------------------------------------------------------------
+// daemon-guarded.yaml: a rescale Flink refuses, and a cluster that stops answering (issue 11)
+
+namespace {
+
+const std::string kRefusedJob = "f0000000000000000000000000000001";
+const std::string kRefusedKey = "refuses/" + kRefusedJob;
+const std::string kSteadyKey = "flaky/f0000000000000000000000000000002";
+
+const std::string kGuardedClusters = R"(clusters:
+  - name: refuses
+    url: http://refuses.sim:8081
+  - name: flaky
+    url: http://flaky.sim:8081
+)";
+
+/// The rescale PUTs a cluster received, as (simulated second, status).
+std::vector<std::pair<double, int>> rescale_puts(const SimFleet& fleet, const std::string& cluster) {
+    std::vector<std::pair<double, int>> out;
+    for (const auto& m : fleet.mutations(cluster))
+        if (m.method == "PUT" && m.path.ends_with("/resource-requirements")) out.emplace_back(m.at_s, m.status);
+    return out;
+}
+
+}  // namespace
+
+// Before: the daemon sent the refused PUT again on every poll (65 times in 130 s) and showed
+// "waiting for Flink to apply". Now: a RescaleRejected event with Flink's reason, a backoff of
+// 1 min then 2 min, and after the third refusal in a row (service.rescale-failure-limit 3) the
+// job is no longer rescaled: phase rescale_blocked, a RescaleBlocked event, nothing more sent.
+TEST_CASE("a rescale Flink refuses is backed off and, after three in a row, no longer sent", "[daemon-sim]") {
+    SimFleet fleet(scenario("daemon-guarded.yaml"));
+    SimDaemon d(fleet, kGuardedClusters);
+    using flinkscaler::service::JobPhase;
+
+    // The first decision (KeyedAggregate 2 -> 8) comes after the 20 s window; its PUT is refused.
+    REQUIRE(d.run_until([&] { return !rescale_puts(fleet, "refuses").empty(); }, 60s));
+    const double first_put = rescale_puts(fleet, "refuses").front().first;
+    CHECK(rescale_puts(fleet, "refuses").front().second == 400);
+    d.run_for(5s);
+    auto job = *d.job(kRefusedKey);
+    CHECK(job.phase == JobPhase::RescaleRejected);
+    CHECK_THAT(job.last_error, Catch::Contains("Flink refused the new resource requirements"));
+    CHECK_THAT(job.summary, Catch::Contains("sent again at"));
+    CHECK(job.rescale_failures_in_a_row == 1);
+    REQUIRE(job.rescale_retry_at.has_value());
+    CHECK(*job.rescale_retry_at - d.now() <= 60s);
+    CHECK(job.rescales == 0);
+    const auto rejected = d.events(kRefusedKey, "RescaleRejected");
+    REQUIRE(rejected.size() == 1);
+    CHECK_THAT(rejected[0].second, Catch::Contains("400") || Catch::Contains("Bad Request") ||
+                                       Catch::Contains("refused"));
+    // The decision was committed before it was sent: its ScalingReport row exists.
+    CHECK(d.events(kRefusedKey, "ScalingReport").size() == 1);
+
+    // Four more minutes: two more attempts (after 1 min and after 2 more), then none.
+    d.run_for(240s);
+    const auto puts = rescale_puts(fleet, "refuses");
+    INFO("PUT times (simulated s): " << [&] {
+        std::string t;
+        for (const auto& [at, status] : puts) t += std::to_string(at) + " ";
+        return t;
+    }());
+    REQUIRE(puts.size() == 3);
+    CHECK(puts[1].first - first_put >= 60);
+    CHECK(puts[1].first - first_put < 60 + 3);
+    CHECK(puts[2].first - puts[1].first >= 120);
+    CHECK(puts[2].first - puts[1].first < 120 + 3);
+    job = *d.job(kRefusedKey);
+    CHECK(job.phase == JobPhase::RescaleBlocked);
+    CHECK_THAT(job.summary, Catch::Contains("change the job's configuration or restart the daemon"));
+    CHECK(d.events(kRefusedKey, "RescaleBlocked").size() == 1);
+    CHECK(d.events(kRefusedKey, "ScalingReport").size() == 1);  // no new decision meanwhile
+    const auto text = d.metrics();
+    CHECK(metric_value(text, "flinkscaler_rescales_total", {{"cluster", "refuses"}, {"result", "rejected"}}) == 3);
+    CHECK(metric_value(text, "flinkscaler_rescales_total", {{"cluster", "refuses"}, {"result", "applied"}}) == 0);
+    CHECK(metric_value(text, "flinkscaler_jobs", {{"phase", "rescale_blocked"}}) == 1);
+    CHECK(contains_line(d.log(), "3 rescales in a row were refused or did not land"));
+}
+
+// Before: the jobs of a cluster that cannot be listed kept their last phase with last_error null.
+TEST_CASE("the jobs of a cluster that cannot be listed show cluster_unreachable with the error and its age",
+          "[daemon-sim]") {
+    SimFleet fleet(scenario("daemon-guarded.yaml"));
+    SimDaemon d(fleet, kGuardedClusters);
+    using flinkscaler::service::JobPhase;
+
+    REQUIRE(d.run_until([&] { return d.job(kSteadyKey) && d.job(kSteadyKey)->phase == JobPhase::WindowNotFull; },
+                        30s));
+    CHECK(d.job(kSteadyKey)->last_error.empty());
+    CHECK_FALSE(d.job(kSteadyKey)->error_since.has_value());
+    // The port closes at 40 s.
+    REQUIRE(d.run_until([&] { return d.elapsed_s() >= 50; }, 60s));
+    auto job = *d.job(kSteadyKey);
+    CHECK(job.phase == JobPhase::ClusterUnreachable);
+    CHECK_THAT(job.last_error, Catch::Contains("cannot list the jobs of the cluster"));
+    REQUIRE(job.error_since.has_value());
+    const auto since = *job.error_since;
+    CHECK(d.now() - since >= 5s);
+    CHECK(d.now() - since <= 12s);
+    CHECK(metric_value(d.metrics(), "flinkscaler_jobs", {{"phase", "cluster_unreachable"}}) == 1);
+    // The error keeps its first time while it lasts, and clears when the cluster answers (100 s).
+    REQUIRE(d.run_until([&] { return d.elapsed_s() >= 70; }, 30s));
+    CHECK(d.job(kSteadyKey)->error_since == since);
+    REQUIRE(d.run_until([&] { return d.job(kSteadyKey)->phase != JobPhase::ClusterUnreachable; }, 60s));
+    CHECK(d.elapsed_s() >= 100);
+    CHECK(d.job(kSteadyKey)->last_error.empty());
+    CHECK_FALSE(d.job(kSteadyKey)->error_since.has_value());
+}

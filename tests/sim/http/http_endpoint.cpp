@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 #include <stdexcept>
@@ -73,8 +74,15 @@ void HttpEndpoint::make_server() {
         for (const auto& [name, value] : served.headers) res.set_header(name, value);
         res.set_content(served.response.body, served.response.content_type.c_str());
         if (log_requests_) {
-            std::fprintf(stderr, "[%s] %s %s -> %d\n", handler_.name.c_str(), req.method.c_str(), req.target.c_str(),
-                         res.status);
+            // A request body (the rescale PUT's requirements) is logged on the same line, so a
+            // test can compare what reached "Flink" with what the daemon recorded.
+            std::string body;
+            if (!req.body.empty()) {
+                body = " body=" + req.body;
+                std::replace(body.begin(), body.end(), '\n', ' ');
+            }
+            std::fprintf(stderr, "[%s] %s %s -> %d%s\n", handler_.name.c_str(), req.method.c_str(), req.target.c_str(),
+                         res.status, body.c_str());
         }
     };
     const std::string all = ".*";

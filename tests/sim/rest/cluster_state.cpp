@@ -60,12 +60,21 @@ ServedResponse ClusterState::serve(const RestRequest& request, double now_s) {
     out.delay_s = faults.delay_s;
     if (faults.replace) {
         out.response = *faults.replace;
-        return out;
+    } else {
+        EndpointContext ctx{model_, store_, faults_, settings_, port_};
+        out.response = route_request(ctx, request);
+        if (faults.malform) out.response = FaultPlan::malformed(out.response, *faults.malform, faults.malform_status);
     }
-    EndpointContext ctx{model_, store_, faults_, settings_, port_};
-    out.response = route_request(ctx, request);
-    if (faults.malform) out.response = FaultPlan::malformed(out.response, *faults.malform, faults.malform_status);
+    if (request.method != "GET") {
+        if (mutations_.size() >= 10000) mutations_.erase(mutations_.begin());
+        mutations_.push_back({model_.now_s(), request.method, request.path, request.body, out.response.status});
+    }
     return out;
+}
+
+std::vector<RecordedMutation> ClusterState::mutations() const {
+    std::lock_guard lock(mutex_);
+    return mutations_;
 }
 
 }  // namespace flinkscaler::sim

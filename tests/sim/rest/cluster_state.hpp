@@ -27,6 +27,16 @@ struct ServedResponse {
     std::vector<std::pair<std::string, std::string>> headers;  ///< extra response headers (Location)
 };
 
+/// A request that may change the cluster (any method but GET), as served: for tests that check
+/// what a client asked of Flink (the rescale PUTs).
+struct RecordedMutation {
+    double at_s = 0;  ///< simulated time
+    std::string method;
+    std::string path;
+    std::string body;
+    int status = 0;  ///< the answer's status (a fault's, if one replaced it)
+};
+
 class ClusterState {
 public:
     /// Throws std::invalid_argument when a job does not fit the cluster (see Cluster::add_job).
@@ -46,6 +56,9 @@ public:
     /// The port last bound (the scenario port before the first bind).
     int port() const;
 
+    /// Every non-GET request served so far, oldest first (at most the last 10000).
+    std::vector<RecordedMutation> mutations() const;
+
     /// Run `f(const Cluster&)` under the lock (tests, diagnostics).
     template <class F>
     auto inspect(F&& f) const {
@@ -64,6 +77,7 @@ private:
     FaultPlan faults_;
     ClusterSettings settings_;
     int port_ = 0;
+    std::vector<RecordedMutation> mutations_;
     double events_done_s_ = -std::numeric_limits<double>::infinity();
 };
 

@@ -25,7 +25,8 @@ TEST_CASE("vocabulary: the wire names of phases, pass results, rescale and disco
         phases.emplace_back(name);
     }
     CHECK(phases == std::vector<std::string>{"disabled", "not_ready", "rescale_pending", "collecting", "stabilizing",
-                                             "window_not_full", "decided", "error"});
+                                             "window_not_full", "decided", "rescale_rejected", "rescale_blocked",
+                                             "cluster_unreachable", "store_unavailable", "error"});
     CHECK(to_string(PassResult::Ok) == "ok");
     CHECK(to_string(PassResult::NotReady) == "not_ready");
     CHECK(to_string(PassResult::Error) == "error");
@@ -75,7 +76,7 @@ TEST_CASE("metric families: the table is indexed by Family, sorted by name, name
     // The label values of the per-cluster families come from the vocabularies' tables.
     CHECK(metric_family(Family::ScalingDecisions).label_values ==
           std::vector<std::string_view>{"scale", "no_change", "blocked"});
-    CHECK(metric_family(Family::Rescales).label_values == std::vector<std::string_view>{"applied", "failed", "dry_run"});
+    CHECK(metric_family(Family::Rescales).label_values == std::vector<std::string_view>{"applied", "failed", "rejected", "dry_run"});
     CHECK(metric_family(Family::RestErrors).label_values ==
           std::vector<std::string_view>{"no_response", "http", "malformed"});
     CHECK(metric_family(Family::JobPasses).label_values ==

@@ -6,6 +6,8 @@
 #include "service/metric_families.hpp"
 #include "service/status_board.hpp"
 
+#include "flinkscaler/event_reasons.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -184,17 +186,23 @@ flinkscaler_job_pass_duration_seconds_count{cluster="yarn/application_1716900000
 # TYPE flinkscaler_job_passes_skipped_total counter
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="collecting"} 0
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="not_ready"} 0
+flinkscaler_job_passes_skipped_total{cluster="prod",reason="rescale_blocked"} 0
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="rescale_pending"} 0
+flinkscaler_job_passes_skipped_total{cluster="prod",reason="rescale_rejected"} 0
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="stabilizing"} 0
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="window_not_full"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="collecting"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="not_ready"} 0
+flinkscaler_job_passes_skipped_total{cluster="staging",reason="rescale_blocked"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="rescale_pending"} 0
+flinkscaler_job_passes_skipped_total{cluster="staging",reason="rescale_rejected"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="stabilizing"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="window_not_full"} 0
 flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="collecting"} 0
 flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="not_ready"} 0
+flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="rescale_blocked"} 0
 flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="rescale_pending"} 0
+flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="rescale_rejected"} 0
 flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="stabilizing"} 0
 flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="window_not_full"} 0
 # HELP flinkscaler_job_passes_total Finished control-loop passes of the jobs of a cluster, by result.
@@ -213,13 +221,17 @@ flinkscaler_job_passes_total{cluster="yarn/application_1716900000000_0042",resul
 flinkscaler_job_passes_total{cluster="yarn/application_1716900000000_0042",result="ok"} 0
 # HELP flinkscaler_jobs Jobs the daemon tracks, by the phase of their last pass.
 # TYPE flinkscaler_jobs gauge
+flinkscaler_jobs{phase="cluster_unreachable"} 0
 flinkscaler_jobs{phase="collecting"} 1
 flinkscaler_jobs{phase="decided"} 1
 flinkscaler_jobs{phase="disabled"} 1
 flinkscaler_jobs{phase="error"} 0
 flinkscaler_jobs{phase="not_ready"} 0
+flinkscaler_jobs{phase="rescale_blocked"} 0
 flinkscaler_jobs{phase="rescale_pending"} 0
+flinkscaler_jobs{phase="rescale_rejected"} 0
 flinkscaler_jobs{phase="stabilizing"} 0
+flinkscaler_jobs{phase="store_unavailable"} 0
 flinkscaler_jobs{phase="window_not_full"} 0
 # HELP flinkscaler_last_poll_timestamp_seconds Unix time of the last poll tick of the job loop; absent before the first.
 # TYPE flinkscaler_last_poll_timestamp_seconds gauge
@@ -230,17 +242,20 @@ flinkscaler_poll_overruns_total 3
 # HELP flinkscaler_process_resident_memory_bytes Resident memory of the daemon, read from /proc/self/statm at scrape time.
 # TYPE flinkscaler_process_resident_memory_bytes gauge
 flinkscaler_process_resident_memory_bytes RSS
-# HELP flinkscaler_rescales_total Rescales of jobs of a cluster: applied (resource requirements PUT accepted), failed, or dry_run (decided but not sent).
+# HELP flinkscaler_rescales_total Rescales of jobs of a cluster: applied (resource requirements PUT accepted), failed (no answer, 5xx, 409), rejected (Flink refused them with a 4xx), or dry_run (decided but not sent).
 # TYPE flinkscaler_rescales_total counter
 flinkscaler_rescales_total{cluster="prod",result="applied"} 1
 flinkscaler_rescales_total{cluster="prod",result="dry_run"} 1
 flinkscaler_rescales_total{cluster="prod",result="failed"} 0
+flinkscaler_rescales_total{cluster="prod",result="rejected"} 0
 flinkscaler_rescales_total{cluster="staging",result="applied"} 0
 flinkscaler_rescales_total{cluster="staging",result="dry_run"} 0
 flinkscaler_rescales_total{cluster="staging",result="failed"} 1
+flinkscaler_rescales_total{cluster="staging",result="rejected"} 0
 flinkscaler_rescales_total{cluster="yarn/application_1716900000000_0042",result="applied"} 0
 flinkscaler_rescales_total{cluster="yarn/application_1716900000000_0042",result="dry_run"} 0
 flinkscaler_rescales_total{cluster="yarn/application_1716900000000_0042",result="failed"} 0
+flinkscaler_rescales_total{cluster="yarn/application_1716900000000_0042",result="rejected"} 0
 # HELP flinkscaler_rest_errors_total Failed Flink REST calls to a cluster: no_response (connection or timeout), http (error status), malformed (unreadable body).
 # TYPE flinkscaler_rest_errors_total counter
 flinkscaler_rest_errors_total{cluster="prod",kind="http"} 1
@@ -263,6 +278,9 @@ flinkscaler_scaling_decisions_total{cluster="staging",outcome="scale"} 0
 flinkscaler_scaling_decisions_total{cluster="yarn/application_1716900000000_0042",outcome="blocked"} 0
 flinkscaler_scaling_decisions_total{cluster="yarn/application_1716900000000_0042",outcome="no_change"} 0
 flinkscaler_scaling_decisions_total{cluster="yarn/application_1716900000000_0042",outcome="scale"} 0
+# HELP flinkscaler_state_store_writable 1 while every job's last commit to the state store succeeded, 0 while some job's failed (disk full, I/O error); nothing is sent to Flink for such a job.
+# TYPE flinkscaler_state_store_writable gauge
+flinkscaler_state_store_writable 1
 # HELP flinkscaler_vertex_lag Pending records (backlog) of a source vertex in the last evaluation.
 # TYPE flinkscaler_vertex_lag gauge
 flinkscaler_vertex_lag{cluster="prod",job="0123456789abcdef0123456789abcdef",job_name="orders \"eu\"\\main\nv2",vertex="0a448493b4782967b150582570326227",vertex_name="Map: enrich"} 48000
@@ -343,4 +361,11 @@ TEST_CASE("metrics: the metrics table of docs/status-endpoint.md is the renderin
 TEST_CASE("metrics: the phase table of docs/status-endpoint.md is the rendering of JobPhase's table",
           "[status][metrics][docs]") {
     check_generated("phases", flinkscaler::service::phases_reference_markdown());
+}
+
+// The event table is pinned by core-tests too (test_event_reasons.cpp); here it can be rewritten
+// with the other generated tables of the same document.
+TEST_CASE("metrics: the event reason table of docs/status-endpoint.md is the rendering of kEventReasons",
+          "[status][metrics][docs]") {
+    check_generated("events", flinkscaler::event_reasons_markdown());
 }

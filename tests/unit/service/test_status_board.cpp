@@ -155,6 +155,7 @@ TEST_CASE("status board: every family has HELP and TYPE, sorted by name, ending 
         {"flinkscaler_rescales_total", "counter"},
         {"flinkscaler_rest_errors_total", "counter"},
         {"flinkscaler_scaling_decisions_total", "counter"},
+        {"flinkscaler_state_store_writable", "gauge"},
         {"flinkscaler_vertex_lag", "gauge"},
         {"flinkscaler_vertex_parallelism", "gauge"},
         {"flinkscaler_vertex_recommended_parallelism", "gauge"},
@@ -216,7 +217,8 @@ TEST_CASE("status board: counters count per cluster and value, every documented 
     CHECK(samples(text, "flinkscaler_rescales_total") ==
           std::vector<std::string>{R"(flinkscaler_rescales_total{cluster="prod",result="applied"} 0)",
                                    R"(flinkscaler_rescales_total{cluster="prod",result="dry_run"} 1)",
-                                   R"(flinkscaler_rescales_total{cluster="prod",result="failed"} 0)"});
+                                   R"(flinkscaler_rescales_total{cluster="prod",result="failed"} 0)",
+                                               R"(flinkscaler_rescales_total{cluster="prod",result="rejected"} 0)"});
     CHECK(samples(text, "flinkscaler_job_passes_total") ==
           std::vector<std::string>{R"(flinkscaler_job_passes_total{cluster="prod",result="disabled"} 0)",
                                    R"(flinkscaler_job_passes_total{cluster="prod",result="error"} 0)",
@@ -349,13 +351,13 @@ TEST_CASE("status board: jobs gauge counts the jobs on the board by phase", "[st
     board.put_job(job("prod", "d", "D", JobPhase::Error));
     const auto text = board.prometheus_text();
     CHECK(samples(text, "flinkscaler_jobs") == std::vector<std::string>{
-                                                   R"(flinkscaler_jobs{phase="collecting"} 1)",
+                                                   R"(flinkscaler_jobs{phase="cluster_unreachable"} 0)", R"(flinkscaler_jobs{phase="collecting"} 1)",
                                                    R"(flinkscaler_jobs{phase="decided"} 2)",
                                                    R"(flinkscaler_jobs{phase="disabled"} 0)",
                                                    R"(flinkscaler_jobs{phase="error"} 1)",
-                                                   R"(flinkscaler_jobs{phase="not_ready"} 0)",
-                                                   R"(flinkscaler_jobs{phase="rescale_pending"} 0)",
-                                                   R"(flinkscaler_jobs{phase="stabilizing"} 0)",
+                                                   R"(flinkscaler_jobs{phase="not_ready"} 0)", R"(flinkscaler_jobs{phase="rescale_blocked"} 0)",
+                                                   R"(flinkscaler_jobs{phase="rescale_pending"} 0)", R"(flinkscaler_jobs{phase="rescale_rejected"} 0)",
+                                                   R"(flinkscaler_jobs{phase="stabilizing"} 0)", R"(flinkscaler_jobs{phase="store_unavailable"} 0)",
                                                    R"(flinkscaler_jobs{phase="window_not_full"} 0)",
                                                });
 }

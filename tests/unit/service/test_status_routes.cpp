@@ -87,6 +87,29 @@ TEST_CASE("status routes: health, readiness and metrics", "[status][routes]") {
     CHECK(r.body.find("(limit 0.0 s)") != std::string::npos);
 }
 
+TEST_CASE("status routes: a store that cannot write makes /readyz 503 with the reason until it writes again",
+          "[status][routes]") {
+    StatusBoard board("1.0");
+    StatusRoutes routes(board, nullptr, 1h);
+    board.set_ready(true);
+    board.put_job(job("prod", "a1"));
+    board.put_job(job("prod", "b2"));
+    board.set_store_problem("prod/a1", "state store: cannot commit the pass: database or disk is full");
+    board.set_store_problem("prod/b2", "state store: cannot commit the pass: database or disk is full");
+    auto r = routes.route({"GET", "/readyz"});
+    CHECK(r.status == 503);
+    CHECK(r.body == "not ready: the state store cannot write: the last commit of 2 job(s) failed (prod/a1: state "
+                    "store: cannot commit the pass: database or disk is full)");
+    CHECK(routes.route({"GET", "/metrics"}).body.find("flinkscaler_state_store_writable 0\n") != std::string::npos);
+    // A job that commits again, and one that leaves the board, no longer count.
+    board.set_store_problem("prod/a1", std::nullopt);
+    CHECK(routes.route({"GET", "/readyz"}).status == 503);
+    board.remove_job("prod/b2");
+    r = routes.route({"GET", "/readyz"});
+    CHECK(r.status == 200);
+    CHECK(routes.route({"GET", "/metrics"}).body.find("flinkscaler_state_store_writable 1\n") != std::string::npos);
+}
+
 TEST_CASE("status routes: the job list and one job by a key that holds slashes", "[status][routes]") {
     flinkscaler::testing::TempDir dir;
     auto store = flinkscaler::store::open_sqlite_store((dir.path / "state.db").string());

@@ -143,7 +143,7 @@ struct StoredEvent {
 };
 
 /// The epoch of the lease under which a daemon instance writes a job. The SQLite backend has a
-/// single writer by contract (one daemon per database file) and ignores it. A backend shared by
+/// single writer (one daemon per database file, enforced by its owner lock) and ignores it. A backend shared by
 /// several daemon instances (PostgreSQL, next) fences on it: a JobTransaction whose epoch is no
 /// longer the job's current lease epoch fails to commit, so an instance that lost its lease
 /// cannot overwrite the state of the instance that took the job over.

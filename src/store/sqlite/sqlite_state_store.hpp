@@ -7,7 +7,8 @@
 //
 // Single writer: the store caches which metric samples of each job are stored (see
 // JobTransaction::save), so one store must be the only writer of its database file (one daemon
-// per file). A LeaseEpoch given to begin() is ignored: with one writer there is nobody to fence.
+// per file). The owner lock enforces it (store_files.hpp: a second writer gets StoreInUse). A
+// LeaseEpoch given to begin() is ignored: with one writer there is nobody to fence.
 #pragma once
 
 #include "store/state_store.hpp"

@@ -198,10 +198,11 @@ TEST_CASE("a folder that cannot take the store is named with the OS reason", "[s
         std::filesystem::create_directory(dir.path / "ro");
         REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);
         REQUIRE(::chmod((dir.path / "ro").c_str(), 0555) == 0);
-        CHECK(open_error_as_unprivileged(dir.file("ro/state.db")) ==
-              "state store " + dir.file("ro/state.db") + ": cannot open for writing: cannot create files in its folder " +
-                  dir.file("ro") + ": Permission denied (the daemon creates the database and its -wal, -shm and "
-                                   ".lock files there)");
+        // (A temp folder above that nobody may not search makes it "cannot use its folder": the
+        // reason is what counts.)
+        CHECK_THAT(open_error_as_unprivileged(dir.file("ro/state.db")),
+                   Catch::StartsWith("state store " + dir.file("ro/state.db") + ": cannot open for writing: ") &&
+                       Catch::Contains(dir.file("ro") + ": Permission denied (the daemon creates the database"));
     }
     SECTION("the database itself is a folder") {
         std::filesystem::create_directory(dir.path / "state.db");

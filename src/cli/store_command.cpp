@@ -140,7 +140,8 @@ Command add_store_command(CLI::App& app) {
     auto args = std::make_shared<StoreArgs>();
     auto* cmd = app.add_subcommand("store", "Check a state store, or recover what is readable of a damaged one "
                                             "(docs/state-store.md)");
-    cmd->require_subcommand(1);
+    // Not require_subcommand(): CLI11 would exit 106; a missing subcommand is a usage error (2).
+    cmd->require_subcommand(0, 1);
 
     args->check = cmd->add_subcommand("check", "Full integrity check, schema version, rows per table and every "
                                                "stored value decoded; exit 0 when sound, 1 when not (read-only: "
@@ -154,7 +155,12 @@ Command add_store_command(CLI::App& app) {
     args->recover->add_option("--config,-c", args->config, "The daemon's config file: its state store is read");
     args->recover->add_option("--out,-o", args->out, "The new store to write (must not exist)");
 
-    return {cmd, [args] { return args->check->parsed() ? run_check(*args) : run_recover(*args); }};
+    return {cmd, [args] {
+                if (args->check->parsed()) return run_check(*args);
+                if (args->recover->parsed()) return run_recover(*args);
+                std::cerr << "flinkscaler store: give a subcommand: check or recover (flinkscaler store --help)\n";
+                return kExitUsageError;
+            }};
 }
 
 }  // namespace flinkscaler::cli

@@ -117,7 +117,7 @@ store_check_reports_sound_and_damaged_stores)
     expect_err "$work/new.db exists"
     ;;
 store_usage_errors_exit_2)
-    for args in "store check" "store check a.db --config b.yaml" "store recover a.db" "store recover --out x.db"; do
+    for args in "store" "store check" "store check a.db --config b.yaml" "store recover a.db" "store recover --out x.db"; do
         status=0
         # shellcheck disable=SC2086
         "$bin" $args >"$out" 2>"$err" || status=$?

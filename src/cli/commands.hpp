@@ -23,10 +23,12 @@ Command add_options_command(CLI::App& app);
 Command add_probe_command(CLI::App& app);
 Command add_record_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
+Command add_store_command(CLI::App& app);
 
 /// Exit codes shared by all subcommands.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInputError = 1;  ///< unreadable or invalid input file, bad option value
+inline constexpr int kExitUsageError = 2;  ///< arguments that name nothing to work on (`store`)
 inline constexpr int kExitRuntimeError = 3;  ///< the daemon could not run (store or endpoint unavailable)
 
 }  // namespace flinkscaler::cli

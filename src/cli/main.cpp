@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
         flinkscaler::cli::add_probe_command(app),
         flinkscaler::cli::add_record_command(app),
         flinkscaler::cli::add_run_command(app),
+        flinkscaler::cli::add_store_command(app),
     };
 
     CLI11_PARSE(app, argc, argv);

@@ -50,6 +50,22 @@ ServiceConfig ConfigFileReader::read(const std::string& text) {
             for (const auto& item : *items) job_levels.push_back(read_job(item));
 
     validate_combinations(defaults, cluster_levels, job_levels);
+
+    // The SQLite file must be creatable where the config puts it: `run` fails at start otherwise
+    // (the daemon creates the database, -wal, -shm and .lock files in its folder). The default
+    // path is left to `run`: its folder is made by the package (tmpfiles.d, StateDirectory=), and
+    // `run --state-database` may replace it.
+    if (config_.service.state_store_backend == "sqlite") {
+        std::optional<Node> path;
+        if (const auto service = root->get("service")) path = service->get("state-database");
+        if (const auto store = root->get("state-store"); !path && store) path = store->get("path");
+        // A value that is not one path was reported above; only a path is checked here.
+        if (path && path->is_scalar() && !path->yaml().Scalar().empty()) {
+            const std::string& written = path->yaml().Scalar();
+            if (const auto problem = files_.unwritable_file_problem(written, files_.resolve(written)); !problem.empty())
+                path->problem(problem);
+        }
+    }
     return config_;
 }
 

@@ -94,6 +94,14 @@ std::string FileChecks::file_problem(const std::string& written, const fs::path&
     return "cannot read " + shown + ": " + reason;
 }
 
+std::string FileChecks::unwritable_file_problem(const std::string& written, const fs::path& path) const {
+    const std::string reason = files_.unwritable_reason(path);
+    if (reason.empty()) return "";
+    const std::string shown =
+        written == path.string() ? "'" + written + "'" : "'" + written + "' (" + path.string() + ")";
+    return "cannot create or write " + shown + ": " + reason;
+}
+
 std::string FileChecks::readable_file(const yaml::Node& node) const {
     const auto text = node.text();
     if (!text) return "";

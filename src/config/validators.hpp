@@ -54,6 +54,11 @@ public:
     /// "" when it can.
     std::string file_problem(const std::string& written, const std::filesystem::path& path) const;
 
+    /// Why the file at `path` (written as `written`) cannot be created and written, as a message
+    /// naming both ("cannot create or write 'state.db' (/srv/state.db): folder /srv does not
+    /// exist"), or "" when it can.
+    std::string unwritable_file_problem(const std::string& written, const std::filesystem::path& path) const;
+
     /// The resolved path of a file the daemon reads later (TLS files); a missing or unreadable
     /// file is reported at `node`.
     std::string readable_file(const yaml::Node& node) const;

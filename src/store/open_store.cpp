@@ -18,12 +18,16 @@ struct Backend {
     std::string_view name;
     std::unique_ptr<StateStore> (*open)(const StoreSettings&);
     std::unique_ptr<StateReader> (*open_reader)(const StoreSettings&);
+    StoreCheckReport (*check)(const StoreSettings&);
+    RecoveryReport (*recover)(const StoreSettings& from, const StoreSettings& to);
 };
 
 constexpr std::array kBackends{
     Backend{"sqlite", [](const StoreSettings& s) { return open_sqlite_store(s.path); },
-            [](const StoreSettings& s) { return open_sqlite_reader(s.path); }},
-    Backend{"postgresql", nullptr, nullptr},
+            [](const StoreSettings& s) { return open_sqlite_reader(s.path); },
+            [](const StoreSettings& s) { return check_sqlite_store(s.path); },
+            [](const StoreSettings& from, const StoreSettings& to) { return recover_sqlite_store(from.path, to.path); }},
+    Backend{"postgresql", nullptr, nullptr, nullptr, nullptr},
 };
 
 std::string known_backends() {
@@ -79,6 +83,15 @@ std::unique_ptr<StateStore> open_state_store(const StoreSettings& settings) {
 
 std::unique_ptr<StateReader> open_state_reader(const StoreSettings& settings) {
     return backend_of(settings).open_reader(settings);
+}
+
+StoreCheckReport check_state_store(const StoreSettings& settings) { return backend_of(settings).check(settings); }
+
+RecoveryReport recover_state_store(const StoreSettings& from, const StoreSettings& to) {
+    if (from.backend != to.backend)
+        throw std::invalid_argument("recover copies into a store of the same backend (" + from.backend + "), not " +
+                                    to.backend);
+    return backend_of(from).recover(from, to);
 }
 
 }  // namespace flinkscaler::store

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "store/state_store.hpp"
+#include "store/store_check.hpp"
 
 #include <memory>
 #include <string>
@@ -32,13 +33,21 @@ struct StoreSettings {
 /// empty path.
 StoreSettings parse_store_location(const std::string& location);
 
-/// Opens the store for the daemon (see the backend's open, e.g. open_sqlite_store). Throws
-/// std::runtime_error naming the backend when it is unknown or not supported in this build, and
-/// the backend's errors (naming the location) otherwise.
+/// Opens the store for the daemon (see the backend's open, e.g. open_sqlite_store), as its only
+/// writer: StoreInUse when another process owns it, StoreCorrupt when it fails its integrity
+/// check. Throws std::runtime_error naming the backend when it is unknown or not supported in this
+/// build, and the backend's errors (naming the location) otherwise.
 std::unique_ptr<StateStore> open_state_store(const StoreSettings& settings);
 
 /// Opens the store for reading beside a running daemon (e.g. open_sqlite_reader); errors as
 /// open_state_store.
 std::unique_ptr<StateReader> open_state_reader(const StoreSettings& settings);
+
+/// `flinkscaler store check` (e.g. check_sqlite_store); backend errors as open_state_reader.
+StoreCheckReport check_state_store(const StoreSettings& settings);
+
+/// `flinkscaler store recover` into a new store of the same backend (e.g. recover_sqlite_store).
+/// Throws std::invalid_argument when the backends differ; backend errors as open_state_reader.
+RecoveryReport recover_state_store(const StoreSettings& from, const StoreSettings& to);
 
 }  // namespace flinkscaler::store

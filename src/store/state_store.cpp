@@ -1,13 +1,50 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The backend-independent half of JobTransaction (state_store.hpp): the open/finished
-// bookkeeping, so every backend gets the same "a failed or committed transaction is over" rule.
+// bookkeeping, so every backend gets the same "a failed or committed transaction is over" rule;
+// and the store's errors, so every backend words them alike (docs/state-store.md quotes them).
 #include "store/state_store.hpp"
 
 #include <stdexcept>
 #include <utility>
 
 namespace flinkscaler::store {
+
+namespace {
+
+std::string in_use_message(const std::string& path, const std::optional<StoreHolder>& holder) {
+    return "state store " + path + " is in use by another flinkscaler (" +
+           (holder ? holder->describe() : "it has not said who it is yet") +
+           "): only one daemon may use a state store; stop it, or give this one another state-store path";
+}
+
+std::string corrupt_message(const std::string& path, const std::vector<std::string>& problems) {
+    std::string listed;
+    for (const auto& problem : problems) listed += (listed.empty() ? "" : "; ") + problem;
+    return "state store " + path + " is damaged (PRAGMA quick_check: " + listed +
+           "); the daemon does not start on a damaged store. Run `flinkscaler store check " + path +
+           "` for details, then `flinkscaler store recover " + path +
+           " --out NEW` to copy every readable row into a new file and point state-store.path at it; "
+           "or restore a backup; or move the file aside (the daemon then starts with an empty store: "
+           "the scaling history and events are lost)";
+}
+
+}  // namespace
+
+std::string StoreHolder::describe() const {
+    return "pid " + std::to_string(pid) + " on host " + host + " since " + since;
+}
+
+StoreInUse::StoreInUse(std::string path, std::optional<StoreHolder> holder)
+    : std::runtime_error(in_use_message(path, holder)), path_(std::move(path)), holder_(std::move(holder)) {}
+
+StoreCorrupt::StoreCorrupt(std::string path, std::vector<std::string> problems)
+    : std::runtime_error(corrupt_message(path, problems)), path_(std::move(path)), problems_(std::move(problems)) {}
+
+StoreWriteError::StoreWriteError(std::string path, std::string reason)
+    : std::runtime_error("state store " + path + ": cannot write: " + reason),
+      path_(std::move(path)),
+      reason_(std::move(reason)) {}
 
 JobTransaction::JobTransaction(std::string job_key, std::optional<LeaseEpoch> epoch,
                                std::unique_ptr<JobTransactionBackend> backend)

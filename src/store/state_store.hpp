@@ -27,8 +27,13 @@
 // JobTransaction holds that connection: the thread that opened it must not call the store until
 // the transaction is committed or destroyed (the SQLite store throws std::logic_error if it does).
 //
-// Errors: database failures are thrown as std::runtime_error (SQLite::Exception derives from it).
-// A stored state value that cannot be read is not an error (see load()).
+// Errors (declared below, all std::runtime_error): opening a store for writing fails with
+// StoreInUse when another process owns it and StoreCorrupt when it fails its integrity check;
+// every write or commit that the database refuses (disk full, I/O error, read-only, busy, corrupt)
+// throws StoreWriteError after rolling back, and the store stays usable: the next transaction
+// succeeds once the cause is gone. Other database failures (a read) are std::runtime_error
+// (SQLite::Exception derives from it). A stored state value that cannot be read is not an error
+// (see load()).
 #pragma once
 
 #include "flinkscaler/events.hpp"
@@ -43,10 +48,63 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace flinkscaler::store {
+
+/// The process that owns a store (one writer per store): what its lock names.
+struct StoreHolder {
+    long pid = 0;
+    std::string host;
+    std::string since;  ///< when it took the store: UTC, ISO 8601 (2026-12-07T23:00:00Z)
+    /// "pid 1234 on host h since 2026-12-07T23:00:00Z"
+    std::string describe() const;
+    bool operator==(const StoreHolder&) const = default;
+};
+
+/// Opening a store for writing while another process owns it (a second daemon on the same
+/// store). The message names the path and the holder (when its lock says who it is).
+class StoreInUse : public std::runtime_error {
+public:
+    StoreInUse(std::string path, std::optional<StoreHolder> holder);
+    const std::string& path() const { return path_; }
+    const std::optional<StoreHolder>& holder() const { return holder_; }
+
+private:
+    std::string path_;
+    std::optional<StoreHolder> holder_;
+};
+
+/// Opening a store for writing whose integrity check fails. The message names the path, the
+/// first problems and what to do (`flinkscaler store check|recover`, or move the file aside).
+class StoreCorrupt : public std::runtime_error {
+public:
+    StoreCorrupt(std::string path, std::vector<std::string> problems);
+    const std::string& path() const { return path_; }
+    /// What the check reported (at most a few), or SQLite's error when the check could not run.
+    const std::vector<std::string>& problems() const { return problems_; }
+
+private:
+    std::string path_;
+    std::vector<std::string> problems_;
+};
+
+/// A write or commit the database refused: "state store PATH: cannot write: REASON" with the
+/// database's own message (database or disk is full, disk I/O error, attempt to write a readonly
+/// database, database is locked, database disk image is malformed, ...). The transaction is
+/// rolled back when this is thrown; nothing of it is stored.
+class StoreWriteError : public std::runtime_error {
+public:
+    StoreWriteError(std::string path, std::string reason);
+    const std::string& path() const { return path_; }
+    const std::string& reason() const { return reason_; }
+
+private:
+    std::string path_;
+    std::string reason_;
+};
 
 /// The state type ids of algorithm.md §7.1 used in the `state` table. collectedMetrics is kept in
 /// the `metric_sample` table instead (one row per sample); its id still names it in problems.
@@ -85,7 +143,7 @@ struct StoredEvent {
 };
 
 /// The epoch of the lease under which a daemon instance writes a job. The SQLite backend has a
-/// single writer by contract (one daemon per database file) and ignores it. A backend shared by
+/// single writer (one daemon per database file, enforced by its owner lock) and ignores it. A backend shared by
 /// several daemon instances (PostgreSQL, next) fences on it: a JobTransaction whose epoch is no
 /// longer the job's current lease epoch fails to commit, so an instance that lost its lease
 /// cannot overwrite the state of the instance that took the job over.
@@ -147,8 +205,10 @@ public:
 /// parallelism (the invariant "a parallelism reaches Flink only after the decision and its
 /// events are committed"). Destroyed without commit(), it is rolled back and leaves nothing.
 ///
-/// Every operation that throws (a database error) ends the transaction: it is rolled back, and
-/// any further use is a programming error (std::logic_error), as is any use after commit().
+/// Every operation that throws ends the transaction: it is rolled back, and any further use is a
+/// programming error (std::logic_error), as is any use after commit(). A write the database
+/// refuses (begin, save, save_job_info, record, commit) throws StoreWriteError; the store's next
+/// transaction starts clean.
 /// Movable, not copyable.
 class JobTransaction {
 public:
@@ -189,7 +249,7 @@ public:
     /// transaction fold like committed ones. Returns the row as it will be stored on commit.
     StoredEvent record(const Event& event, Instant now);
 
-    /// Commits everything written through this transaction at once. Throws std::runtime_error
+    /// Commits everything written through this transaction at once. Throws StoreWriteError
     /// when the backend cannot commit (nothing of the transaction is stored then).
     void commit();
 
@@ -211,10 +271,12 @@ public:
 
     /// Begins the unit of work of one pass for the job (see JobTransaction). `epoch`: the lease
     /// under which this instance writes the job, or nullopt without leases (see LeaseEpoch).
+    /// Throws StoreWriteError when the database refuses to begin a write transaction.
     virtual JobTransaction begin(const std::string& job_key, std::optional<LeaseEpoch> epoch) = 0;
 
     /// Deletes every state row of the job (including its job info), its metric samples and its
-    /// recorded samples. Events are kept until retention removes them.
+    /// recorded samples. Events are kept until retention removes them. Throws StoreWriteError
+    /// (nothing removed) when the database refuses.
     virtual void remove(const std::string& job_key) = 0;
 
     /// A transaction of its own around JobTransaction::save (no lease): for callers outside a
@@ -231,11 +293,13 @@ class EventLog {
 public:
     virtual ~EventLog() = default;
 
-    /// Records one event in a transaction of its own; folding as JobTransaction::record.
+    /// Records one event in a transaction of its own; folding as JobTransaction::record. Throws
+    /// StoreWriteError (nothing recorded) when the database refuses.
     virtual StoredEvent record(const std::string& job_key, const Event& event, Instant now) = 0;
 };
 
-/// Retention across all jobs.
+/// Retention across all jobs. A batch the database refuses throws StoreWriteError (the batches
+/// committed before it stay deleted).
 class StoreMaintenance {
 public:
     virtual ~StoreMaintenance() = default;

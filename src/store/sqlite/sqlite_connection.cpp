@@ -4,7 +4,9 @@
 #include "store/sqlite/sqlite_state_store.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -28,7 +30,46 @@ std::string newer_version_error(int current, int latest) {
            std::to_string(latest) + ")";
 }
 
+/// The owner lock of a connection that will write, after checking that the folder can take the
+/// database and the files beside it (a clear "read-only file system" instead of SQLite's
+/// "unable to open database file").
+std::unique_ptr<OwnerLock> lock_for_writing(const std::string& path) {
+    if (const std::string problem = writable_database_problem(path); !problem.empty())
+        throw std::runtime_error("cannot open for writing: " + problem +
+                                 " (the daemon creates the database and its -wal, -shm and .lock files there)");
+    return std::make_unique<OwnerLock>(path);
+}
+
+/// A read-only open of a file that cannot be read says why, in the OS's words.
+const std::string& readable(const std::string& path) {
+    if (const std::string problem = readable_database_problem(path); !problem.empty())
+        throw std::runtime_error("cannot open: " + problem);
+    return path;
+}
+
 }  // namespace
+
+std::vector<std::string> check_pragma_problems(SQLite::Database& db, const char* pragma, int limit) {
+    std::vector<std::string> problems;
+    try {
+        SQLite::Statement q(db, std::string("PRAGMA ") + pragma + "(" + std::to_string(limit) + ")");
+        while (q.executeStep()) {
+            // A finding may span lines ("*** in database main ***\nPage 97: ..."): one line each.
+            std::istringstream lines(q.getColumn(0).getString());
+            for (std::string line; std::getline(lines, line);)
+                if (!line.empty() && line != "ok" && !line.starts_with("*** in database ") &&
+                    problems.size() < static_cast<std::size_t>(limit))
+                    problems.push_back(std::move(line));
+        }
+    } catch (const SQLite::Exception& e) {
+        // Damage SQLite meets before the check can report it (a broken header or schema page),
+        // or that stops the check midway.
+        const int code = e.getErrorCode();
+        if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) throw;
+        problems.emplace_back(e.what());
+    }
+    return problems;
+}
 
 Session::Session(Connection& connection) : connection_(connection) {
     if (connection_.owner_.load() == std::this_thread::get_id())
@@ -44,6 +85,8 @@ SQLite::Database& Session::db() { return connection_.db_; }
 
 bool Session::read_only() const { return connection_.read_only_; }
 
+const std::string& Session::path() const { return connection_.path_; }
+
 Prepared Session::prepared(const char* sql) {
     auto& statement = connection_.statements_[sql];
     if (!statement) statement = std::make_unique<SQLite::Statement>(connection_.db_, sql);
@@ -52,7 +95,10 @@ Prepared Session::prepared(const char* sql) {
 
 Connection::Connection(const std::string& path, Mode mode)
     : read_only_(mode == Mode::ReadOnly),
-      db_(path, read_only_ ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {
+      path_(path),
+      lock_(read_only_ ? nullptr : lock_for_writing(path)),
+      db_(read_only_ ? readable(path) : path,
+          read_only_ ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {
     if (read_only_) {
         // A reader beside the daemon must not change the file: no journal-mode switch (the
         // daemon's database is already in WAL mode, which is what lets us read while it
@@ -67,6 +113,10 @@ Connection::Connection(const std::string& path, Mode mode)
                                      "open it once");
         return;
     }
+    // Proven sound before anything is written: a damaged store refuses to start instead of
+    // failing jobs pass after pass (docs/state-store.md has the time it takes).
+    if (auto problems = check_pragma_problems(db_, "quick_check", kQuickCheckProblems); !problems.empty())
+        throw StoreCorrupt(path, std::move(problems));
     const std::string mode_name = db_.execAndGet("PRAGMA journal_mode=WAL").getString();
     if (mode_name != "wal") throw std::runtime_error("cannot switch to WAL journal mode (got '" + mode_name + "')");
     db_.exec("PRAGMA synchronous=NORMAL");

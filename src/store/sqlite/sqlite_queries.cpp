@@ -79,7 +79,7 @@ JobState load_job_state(Session& session, const std::string& job_key, std::vecto
             }
         }
     }
-    if (deletes && (!broken.empty() || !broken_samples.empty())) {
+    if (deletes && (!broken.empty() || !broken_samples.empty())) as_store_write(session.path(), [&] {
         SQLite::Transaction tx(db);
         SQLite::Statement del(db, "DELETE FROM state WHERE job_key = ? AND state_type = ?");
         for (const auto& type : broken) {
@@ -96,7 +96,7 @@ JobState load_job_state(Session& session, const std::string& job_key, std::vecto
             del_sample.reset();
         }
         tx.commit();
-    }
+    });
     return state;
 }
 
@@ -309,10 +309,12 @@ std::size_t delete_in_batches(Connection& connection, const char* sql, Instant c
     std::size_t total = 0;
     for (;;) {
         Session session(connection);
-        SQLite::Statement del(session.db(), sql);
-        del.bind(1, static_cast<std::int64_t>(epoch_ms(cutoff)));
-        del.bind(2, kDeleteBatch);
-        const int n = del.exec();
+        const int n = as_store_write(session.path(), [&] {
+            SQLite::Statement del(session.db(), sql);
+            del.bind(1, static_cast<std::int64_t>(epoch_ms(cutoff)));
+            del.bind(2, kDeleteBatch);
+            return del.exec();
+        });
         total += static_cast<std::size_t>(n);
         if (n < kDeleteBatch) break;
     }

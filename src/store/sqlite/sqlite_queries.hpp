@@ -20,7 +20,7 @@
 namespace flinkscaler::store::sqlite {
 
 /// StateReader::load. Unreadable values are deleted (in a transaction of their own) unless the
-/// session is read-only. `stored_times`: the sorted epoch-ms times of the job's readable
+/// session is read-only; a refused deletion is StoreWriteError. `stored_times`: the sorted epoch-ms times of the job's readable
 /// metric_sample rows, which are all its rows afterwards on a writable connection.
 JobState load_job_state(Session& session, const std::string& job_key, std::vector<std::string>& problems,
                         std::vector<std::int64_t>& stored_times);
@@ -52,7 +52,8 @@ void delete_job(Session& session, const std::string& job_key);
 
 /// Runs `sql` (parameters: cutoff in epoch ms, batch size) until a batch deletes fewer rows than
 /// the batch size (2000); returns the total. Each batch takes its own Session (other threads get
-/// the connection in between) and is its own implicit transaction.
+/// the connection in between) and is its own implicit transaction; a refused batch is
+/// StoreWriteError.
 std::size_t delete_in_batches(Connection& connection, const char* sql, Instant cutoff);
 
 }  // namespace flinkscaler::store::sqlite

@@ -89,6 +89,8 @@ private:
 
 /// One SQLite transaction on the store's connection, held (with the connection's mutex) from
 /// begin() until commit or destruction.
+/// Every database failure of its operations is StoreWriteError (as_store_write); JobTransaction
+/// then destroys it, which rolls the SQLite transaction back.
 class SqliteJobTransaction final : public JobTransactionBackend {
 public:
     SqliteJobTransaction(Connection& connection, SampleTimeCache& cache)
@@ -101,6 +103,26 @@ public:
     }
 
     void save(const std::string& job_key, const JobState& state, Instant now, const ReplaySample* recorded) override {
+        sqlite::as_store_write(session_.path(), [&] { write(job_key, state, now, recorded); });
+    }
+
+    void save_job_info(const std::string& job_key, const JobInfo& info, Instant now) override {
+        sqlite::as_store_write(session_.path(), [&] { sqlite::write_job_info(session_, job_key, info, now); });
+    }
+
+    StoredEvent record(const std::string& job_key, const Event& event, Instant now) override {
+        return sqlite::as_store_write(session_.path(),
+                                      [&] { return sqlite::write_event(session_, job_key, event, now); });
+    }
+
+    void commit() override {
+        sqlite::as_store_write(session_.path(), [&] { tx_.commit(); });
+        committed_ = true;
+        for (auto& [key, times] : pending_times_) cache_.set(key, std::move(times));
+    }
+
+private:
+    void write(const std::string& job_key, const JobState& state, Instant now, const ReplaySample* recorded) {
         saved_.insert(job_key);
         sqlite::write_state_rows(session_, job_key, state, now);
         // A second save in the same transaction starts from what the first one wrote.
@@ -112,21 +134,6 @@ public:
         pending_times_[job_key] = std::move(now_stored);
     }
 
-    void save_job_info(const std::string& job_key, const JobInfo& info, Instant now) override {
-        sqlite::write_job_info(session_, job_key, info, now);
-    }
-
-    StoredEvent record(const std::string& job_key, const Event& event, Instant now) override {
-        return sqlite::write_event(session_, job_key, event, now);
-    }
-
-    void commit() override {
-        tx_.commit();
-        committed_ = true;
-        for (auto& [key, times] : pending_times_) cache_.set(key, std::move(times));
-    }
-
-private:
     SampleTimeCache& cache_;
     Session session_;
     SQLite::Transaction tx_;
@@ -172,15 +179,20 @@ public:
 
     JobTransaction begin(const std::string& job_key, std::optional<LeaseEpoch> epoch) override {
         // The epoch is not checked: this store is the only writer of its database (see the header).
-        return JobTransaction(job_key, epoch, std::make_unique<SqliteJobTransaction>(connection_, cache_));
+        // BEGIN fails on a busy or read-only database: a write error like the others.
+        auto backend = sqlite::as_store_write(
+            connection_.path(), [&] { return std::make_unique<SqliteJobTransaction>(connection_, cache_); });
+        return JobTransaction(job_key, epoch, std::move(backend));
     }
 
     void remove(const std::string& job_key) override {
         Session session(connection_);
         try {
-            SQLite::Transaction tx(session.db());
-            sqlite::delete_job(session, job_key);
-            tx.commit();
+            sqlite::as_store_write(session.path(), [&] {
+                SQLite::Transaction tx(session.db());
+                sqlite::delete_job(session, job_key);
+                tx.commit();
+            });
         } catch (...) {
             cache_.forget(job_key);
             throw;
@@ -190,10 +202,12 @@ public:
 
     StoredEvent record(const std::string& job_key, const Event& event, Instant now) override {
         Session session(connection_);
-        SQLite::Transaction tx(session.db());
-        StoredEvent stored = sqlite::write_event(session, job_key, event, now);
-        tx.commit();
-        return stored;
+        return sqlite::as_store_write(session.path(), [&] {
+            SQLite::Transaction tx(session.db());
+            StoredEvent stored = sqlite::write_event(session, job_key, event, now);
+            tx.commit();
+            return stored;
+        });
     }
 
     std::size_t delete_recorded_samples_before(Instant cutoff) override {
@@ -232,6 +246,10 @@ public:
 std::unique_ptr<StateStore> open_sqlite_store(const std::string& path) {
     try {
         return std::make_unique<SqliteStateStore>(path);
+    } catch (const StoreInUse&) {
+        throw;  // names the path already, and callers tell it apart by its type
+    } catch (const StoreCorrupt&) {
+        throw;
     } catch (const std::exception& e) {
         throw std::runtime_error("state store " + path + ": " + e.what());
     }

@@ -40,6 +40,12 @@ public:
         if (const auto it = unreadable.find(path.string()); it != unreadable.end()) return it->second;
         return files.count(path.string()) ? "" : "No such file or directory";
     }
+    /// Paths the daemon cannot create, with the reason (every other path can be created).
+    std::map<std::string, std::string> unwritable;
+    std::string unwritable_reason(const fs::path& path) const override {
+        const auto it = unwritable.find(path.string());
+        return it == unwritable.end() ? "" : it->second;
+    }
     std::optional<std::string> read(const fs::path& path) const override {
         asked.insert(path.string());
         const auto it = files.find(path.string());
@@ -108,6 +114,44 @@ TEST_CASE("parse with a FileProbe: an absolute path is shown once, an empty secr
     REQUIRE(problems.size() == 2);
     CHECK(problems[0].message == "'/run/empty' is empty");
     CHECK(problems[1].message == "cannot read '/run/none': No such file or directory");
+}
+
+TEST_CASE("parse with a FileProbe: a state database the daemon could not create is a problem",
+          "[config][file-probe]") {
+    FakeFiles files;
+    files.unwritable["/srv/ro/state.db"] = "cannot create files in folder /srv/ro: Read-only file system";
+    files.unwritable["/cfg/gone/state.db"] = "folder /cfg/gone does not exist";
+    auto problems = problems_of("service: {state-database: /srv/ro/state.db}\nclusters: [{name: a, url: http://a}]\n",
+                                "/cfg/fs.yaml", files);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].to_string() ==
+          "/cfg/fs.yaml:1:27: key 'service.state-database': cannot create or write '/srv/ro/state.db': cannot create "
+          "files in folder /srv/ro: Read-only file system");
+    problems = problems_of("state-store: {path: gone/state.db}\nclusters: [{name: a, url: http://a}]\n", "/cfg/fs.yaml",
+                           files);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].to_string() == "/cfg/fs.yaml:1:21: key 'state-store.path': cannot create or write "
+                                     "'gone/state.db' (/cfg/gone/state.db): folder /cfg/gone does not exist");
+    // Another backend does not use the file; the default path is left to `run`.
+    CHECK_NOTHROW(flinkscaler::config::parse_service_config(
+        "state-store: {backend: sqlite}\nclusters: [{name: a, url: http://a}]\n", "/cfg/fs.yaml", files));
+}
+
+TEST_CASE("the real file system: a state database in a missing folder is a problem", "[config][file-probe]") {
+    const std::string dir = fs::temp_directory_path() / "flinkscaler-no-such-folder-7f3a";
+    fs::remove_all(dir);
+    try {
+        (void)flinkscaler::config::parse_service_config(
+            "service: {state-database: " + dir + "/state.db}\nclusters: [{name: a, url: http://a}]\n", "/cfg/fs.yaml");
+        FAIL("accepted a state database in a missing folder");
+    } catch (const ConfigError& e) {
+        REQUIRE(e.problems.size() == 1);
+        CHECK(e.problems[0].message == "cannot create or write '" + dir + "/state.db': folder " + dir + " does not exist");
+    }
+    CHECK_NOTHROW(flinkscaler::config::parse_service_config(
+        "service: {state-database: " + fs::temp_directory_path().string() + "/state.db}\nclusters: [{name: a, url: "
+        "http://a}]\n",
+        "/cfg/fs.yaml"));
 }
 
 TEST_CASE("secret files: line ends at the end are not part of the secret", "[config][secret]") {

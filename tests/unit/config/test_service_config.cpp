@@ -90,7 +90,7 @@ TEST_CASE("a complete file: every section and key is read", "[service-config]") 
   max-concurrent-requests: 6
   connect-timeout: 2s
   request-timeout: 20 s
-  state-database: /srv/fs/state.db
+  state-database: )" + dir.file("state.db") + R"(
   status-address: 0.0.0.0:9090
   dry-run: true
   job-retention: 2h
@@ -131,7 +131,7 @@ jobs:
     CHECK(s.cluster_max_concurrent_requests == 6);
     CHECK(s.connect_timeout == 2s);
     CHECK(s.request_timeout == 20s);
-    CHECK(s.state_database == "/srv/fs/state.db");
+    CHECK(s.state_database == dir.file("state.db"));  // its folder must exist: check-config checks it
     CHECK(s.status_address == "0.0.0.0:9090");
     CHECK(s.dry_run);
     CHECK(s.job_retention == 2h);
@@ -702,6 +702,7 @@ TEST_CASE("relative paths resolve against the config file's directory, not the w
     TempDir dir;
     dir.write("etc/certs/ca.pem", "CA");
     dir.write("etc/secrets/pw", "pw");
+    dir.write("var/.keep", "");  // the state database's folder must exist (check-config checks it)
     const auto file = dir.write("etc/flinkscaler.yaml", R"(service:
   state-database: ../var/state.db
   log: {file: logs/flinkscaler.log}
@@ -717,7 +718,8 @@ clusters:
     CHECK(config.clusters[0].connection.tls.ca_file == (dir.path / "etc/certs/ca.pem").string());
     CHECK(config.clusters[0].connection.auth.password == "pw");
     // Absolute paths stay as they are.
-    CHECK(parse("service: {state-database: /x/y.db}\n" + kOneCluster).service.state_database == "/x/y.db");
+    CHECK(parse("service: {state-database: " + dir.file("y.db") + "}\n" + kOneCluster).service.state_database ==
+          dir.file("y.db"));
 }
 
 TEST_CASE("option maps accept only autoscaler-relevant keys; unknown job.autoscaler keys get a hint",

@@ -303,3 +303,141 @@ TEST_CASE("a database that cannot grow fails the unit of work and keeps the prev
     CHECK(store->load(kJob, problems) == after);
     CHECK(count_rows(dir.file(), "SELECT COUNT(*) FROM metric_sample") == 200);
 }
+
+namespace {
+
+/// Like PageLimit, but keeps the first connection opened while it lives (the store's) so a test
+/// can let that connection grow again: space returning under a running daemon.
+class RaisablePageLimit {
+public:
+    explicit RaisablePageLimit(int pages) {
+        pages_ = pages;
+        first_ = nullptr;
+        REQUIRE(sqlite3_auto_extension(reinterpret_cast<void (*)(void)>(&limit)) == SQLITE_OK);
+    }
+    ~RaisablePageLimit() { sqlite3_cancel_auto_extension(reinterpret_cast<void (*)(void)>(&limit)); }
+    RaisablePageLimit(const RaisablePageLimit&) = delete;
+    RaisablePageLimit& operator=(const RaisablePageLimit&) = delete;
+
+    /// Lets the store's connection grow to `pages` (call between its transactions).
+    void raise(int pages) {
+        REQUIRE(first_ != nullptr);
+        const std::string sql = "PRAGMA max_page_count = " + std::to_string(pages);
+        REQUIRE(sqlite3_exec(first_, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+
+private:
+    static int limit(sqlite3* db, char** /*error*/, const sqlite3_api_routines* /*api*/) {
+        if (first_ == nullptr) first_ = db;
+        const std::string sql = "PRAGMA max_page_count = " + std::to_string(pages_);
+        return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    }
+    static inline int pages_ = 0;
+    static inline sqlite3* first_ = nullptr;
+};
+
+}  // namespace
+
+TEST_CASE("a full store throws StoreWriteError, keeps what was committed, and takes the next transaction once it "
+          "may grow",
+          "[store][transaction][write-error]") {
+    TempDir dir;
+    const std::string other = "cluster-a/fedcba9876543210fedcba9876543210";
+    const JobState other_state = state_with(5, 40s, 3);
+    {
+        auto store = open_sqlite_store(dir.file());
+        store->save(other, other_state, at(40s));
+    }
+    const int pages = count_rows(dir.file(), "PRAGMA page_count");
+
+    RaisablePageLimit limit(pages + 8);
+    auto store = open_sqlite_store(dir.file());
+    // Passes of a growing job until the store is full.
+    JobState committed;
+    std::vector<StoredEvent> committed_events;
+    std::optional<flinkscaler::store::StoreWriteError> failure;
+    JobState refused;
+    int pass = 0;
+    for (; pass < 500 && !failure; ++pass) {
+        const JobState next = state_with(pass + 1, Millis{pass * 10'000}, 2 + pass % 5);
+        try {
+            JobTransaction tx = store->begin(kJob, std::nullopt);
+            tx.save(next, at(Millis{pass * 10'000}));
+            const StoredEvent e = tx.record(event("ScalingReport", "pass " + std::to_string(pass), std::nullopt),
+                                            at(Millis{pass * 10'000}));
+            tx.commit();
+            committed = next;
+            committed_events.insert(committed_events.begin(), e);
+        } catch (const flinkscaler::store::StoreWriteError& e) {
+            failure = e;
+            refused = next;
+        }
+    }
+    REQUIRE(failure.has_value());
+    CHECK(pass > 1);  // some passes were committed before
+    CHECK(failure->path() == dir.file());
+    CHECK(failure->reason() == "database or disk is full");
+    CHECK(std::string(failure->what()) == "state store " + dir.file() + ": cannot write: database or disk is full");
+
+    // Nothing of the refused pass is stored; what was committed before is intact.
+    std::vector<std::string> problems;
+    CHECK(flinkscaler::store::open_sqlite_reader(dir.file())->load(kJob, problems) == committed);
+    CHECK(store->load(kJob, problems) == committed);
+    CHECK(problems.empty());
+    CHECK(store->events(kJob, 1000) == committed_events);
+    CHECK(count_rows(dir.file(), "SELECT COUNT(*) FROM metric_sample WHERE job_key = '" + kJob + "'") ==
+          static_cast<int>(committed.metric_history.size()));
+    CHECK(store->load(other, problems) == other_state);
+
+    // Writes outside a pass's transaction fail the same way while the store is full.
+    JobInfo big{"cluster-a", "0123456789abcdef0123456789abcdef", std::string(200'000, 'n'), {}};
+    CHECK_THROWS_AS(store->save_job_info(kJob, big, at(1h)), flinkscaler::store::StoreWriteError);
+
+    // Space returns: the very next transaction of the same store succeeds.
+    limit.raise(1'000'000);
+    JobTransaction tx = store->begin(kJob, std::nullopt);
+    tx.save(refused, at(1h));
+    tx.record(event("ScalingReport", "after", std::nullopt), at(1h));
+    tx.commit();
+    CHECK(store->load(kJob, problems) == refused);
+    CHECK(problems.empty());
+    store->save_job_info(kJob, big, at(1h));
+    CHECK(store->job_info(kJob) == big);
+}
+
+TEST_CASE("every write the database refuses is a StoreWriteError, inside a transaction or not",
+          "[store][transaction][write-error]") {
+    TempDir dir;
+    CommitVeto hooks;
+    auto store = open_sqlite_store(dir.file());
+    const JobState s = state_with(3, 20s, 2);
+    store->save(kJob, s, at(20s));
+    const StoredEvent kept = store->record(kJob, event("ScalingReport", "kept", std::nullopt), at(20s));
+    const JobInfo info{"cluster-a", "0123456789abcdef0123456789abcdef", "job", {}};
+
+    using flinkscaler::store::StoreWriteError;
+    CommitVeto::veto = true;
+    const auto refused = Catch::Contains("state store " + dir.file() + ": cannot write: ");
+    CHECK_THROWS_AS(store->record(kJob, event("ScalingReport", "lost", std::nullopt), at(30s)), StoreWriteError);
+    CHECK_THROWS_WITH(store->save_job_info(kJob, info, at(30s)), refused);
+    CHECK_THROWS_AS(store->save(kJob, state_with(4, 30s, 5), at(30s)), StoreWriteError);
+    CHECK_THROWS_AS(store->remove(kJob), StoreWriteError);
+    CHECK_THROWS_AS(store->delete_events_created_before(at(1h)), StoreWriteError);
+    {
+        JobTransaction tx = store->begin(kJob, std::nullopt);
+        tx.save(state_with(4, 30s, 5), at(30s));
+        CHECK_THROWS_AS(tx.commit(), StoreWriteError);
+        CHECK_FALSE(tx.open());
+    }
+    CommitVeto::veto = false;
+
+    // Nothing of it is stored, and the store goes on.
+    std::vector<std::string> problems;
+    CHECK(store->load(kJob, problems) == s);
+    CHECK(store->events(kJob, 10) == std::vector<StoredEvent>{kept});
+    CHECK_FALSE(store->job_info(kJob).has_value());
+    store->save_job_info(kJob, info, at(40s));
+    CHECK(store->job_info(kJob) == info);
+    store->remove(kJob);
+    CHECK(store->job_keys().empty());
+}

@@ -80,6 +80,7 @@ JobPhase phase_of(const CycleResult& cycle) {
     case CycleStage::CollectingSamples: return cycle.stabilizing ? JobPhase::Stabilizing : JobPhase::Collecting;
     case CycleStage::WindowNotFull: return cycle.stabilizing ? JobPhase::Stabilizing : JobPhase::WindowNotFull;
     case CycleStage::Decided: return JobPhase::Decided;
+    case CycleStage::SampleGated: return JobPhase::MetricsGated;  // the summary says which gate
     }
     return JobPhase::Collecting;
 }

@@ -31,16 +31,18 @@ enum class JobPhase {
     Collecting,      ///< collecting metric samples
     Stabilizing,     ///< within the stabilization interval after a (re)start
     WindowNotFull,   ///< samples collected, but the metric window is not full yet
+    MetricsGated,    ///< the last sample failed a metric-quality gate; the metric window restarts
     Decided,         ///< evaluated and decided
     Error,           ///< the last pass failed (JobStatus::last_error); keep last: it bounds the table
 };
-inline constexpr detail::EnumNames<JobPhase, 8> kJobPhaseNames{{
+inline constexpr detail::EnumNames<JobPhase, 9> kJobPhaseNames{{
     {JobPhase::Disabled, "disabled"},
     {JobPhase::NotReady, "not_ready"},
     {JobPhase::RescalePending, "rescale_pending"},
     {JobPhase::Collecting, "collecting"},
     {JobPhase::Stabilizing, "stabilizing"},
     {JobPhase::WindowNotFull, "window_not_full"},
+    {JobPhase::MetricsGated, "metrics_gated"},
     {JobPhase::Decided, "decided"},
     {JobPhase::Error, "error"},
 }};
@@ -53,7 +55,7 @@ std::string_view describe(JobPhase phase);
 /// `skipped_passes`, so a pass that should have decided is visible (issue 16).
 constexpr bool skips_decision(JobPhase phase) {
     return phase == JobPhase::NotReady || phase == JobPhase::RescalePending || phase == JobPhase::Collecting ||
-           phase == JobPhase::Stabilizing || phase == JobPhase::WindowNotFull;
+           phase == JobPhase::Stabilizing || phase == JobPhase::WindowNotFull || phase == JobPhase::MetricsGated;
 }
 
 enum class PassResult {

@@ -10,6 +10,7 @@
 #include "flinkscaler/evaluator.hpp"
 #include "flinkscaler/job_state.hpp"
 #include "flinkscaler/sample.hpp"
+#include "flinkscaler/sample_gates.hpp"
 
 #include <optional>
 #include <set>
@@ -48,6 +49,9 @@ enum class CycleStage {
     CollectingSamples,  ///< fewer than two samples: nothing can be evaluated yet
     WindowNotFull,      ///< evaluated, but no decision until the window is full
     Decided,            ///< evaluated and decided
+    /// The sample failed a metric-quality gate (sample_gates.hpp): it was not used, the metric
+    /// history was cleared and the window restarts with the next good sample. Nothing evaluated.
+    SampleGated,
 };
 std::string_view to_string(CycleStage s);
 
@@ -56,7 +60,10 @@ struct CycleResult {
     bool stabilizing = false;
     /// The job (re)started since the oldest sample: the metric history was wiped.
     bool restart_detected = false;
-    /// When the window will be (or became) full.
+    /// Set with stage SampleGated: which gate the sample failed, where, and why.
+    std::optional<GatedSample> gated;
+    /// When the window will be (or became) full. After a gated sample: the earliest it can be,
+    /// `now + window` (the next good sample starts the window).
     Instant window_full_at;
     Seconds restart_time{0};
     std::set<VertexId> excluded_this_cycle;
@@ -68,6 +75,9 @@ struct CycleResult {
 
 /// Runs one cycle for a job that is enabled and RUNNING. Updates `state` in place (metric
 /// history, trimmed scaling history and tracking, delayed scale-down, overrides on commit).
+/// A sample that fails a metric-quality gate is not added: the history is cleared and the cycle
+/// ends with stage SampleGated (scaling history, tracking and restart durations are still kept
+/// up to date; they do not depend on the sample).
 /// Throws EvaluationError when the history cannot be evaluated (the cycle's sample is kept).
 CycleResult run_cycle(const AutoscalerOptions& options, JobState& state, const CycleInput& input);
 

@@ -45,6 +45,11 @@ struct IoCounters {
     double num_records_in = 0.0;
     double num_records_out = 0.0;
     double accumulated_busy_time = kNaN;
+    /// `read-records-complete` / `write-records-complete`: false when Flink summed the counter over
+    /// only some subtasks (the others had not reported to its metric store yet). Absent = complete,
+    /// so recordings without the flags read as before. Flink has no such flag for busy time.
+    bool num_records_in_complete = true;
+    bool num_records_out_complete = true;
 };
 
 struct RawVertexMetrics {
@@ -68,6 +73,15 @@ struct RawJobMetrics {
     std::map<VertexId, RawVertexMetrics> vertices;
     RawGlobalMetrics global;
 };
+
+/// Where NUM_RECORDS_IN of a vertex comes from (algorithm.md §3.1.4): the first of `read-records`,
+/// then for a source whose value so far is 0 the source operator's records-in, then its records-out.
+enum class RecordsInOrigin { ReadRecords, SourceTaskRecordsIn, SourceTaskRecordsOut };
+struct RecordsIn {
+    double value;  ///< before the final max(0, ·)
+    RecordsInOrigin origin;
+};
+RecordsIn records_in(bool is_source, const RawVertexMetrics& raw);
 
 /// Computes the collected sample of one cycle (§3.1 for every vertex of the topology, §3.2).
 /// `previous` is the history before this sample (for the OBSERVED_TPR carry-forward).

@@ -114,6 +114,9 @@ void print_json(const ReplayRun& run) {
             c["restartDetected"] = r.restart_detected;
             c["windowFullAt"] = format_instant(r.window_full_at);
             c["restartTimeSeconds"] = r.restart_time.count();
+            if (r.gated)
+                c["gated"] = {{"gate", to_string(r.gated->gate)}, {"vertex", r.gated->vertex},
+                              {"value", r.gated->value.name()}, {"path", cycle.gated_at}, {"reason", r.gated->reason}};
             if (r.evaluated) c["evaluated"] = evaluated_metrics_json(*r.evaluated);
             if (r.decision) c["decision"] = report_json(*r.evaluated, *r.decision);
         }

@@ -12,6 +12,7 @@ std::string_view to_string(CycleStage s) {
         case CycleStage::CollectingSamples: return "collecting-samples";
         case CycleStage::WindowNotFull: return "window-not-full";
         case CycleStage::Decided: return "decided";
+        case CycleStage::SampleGated: return "sample-gated";
     }
     return "?";
 }
@@ -72,13 +73,27 @@ CycleResult run_cycle(const AutoscalerOptions& options, JobState& state, const C
     result.window_full_at = window_full_time(history, stable_time, now, options.metrics_window);
 
     CollectedSample sample = compute_sample(input.topology, input.metrics, history, options, &result.excluded_this_cycle);
-    history[now] = std::move(sample);
-    const bool window_full = now >= result.window_full_at;
+    result.gated = check_sample(input.topology, input.metrics, sample, history, options);
+    if (result.gated) {
+        // Like a restart (§1.3 step 3): nothing of the history is trusted against this sample, and
+        // the next good sample starts the window.
+        history.clear();
+        result.window_full_at = window_full_time(history, stable_time, now, options.metrics_window);
+    } else {
+        history[now] = std::move(sample);
+    }
+    const bool window_full = !result.gated && now >= result.window_full_at;
     if (window_full) history.erase(history.begin(), window_start(history, now - options.metrics_window, input.window_trim));
 
     trim_scaling_tracking(state.scaling_tracking, options, now);
     trim_scaling_history(state.scaling_history, options, now);
     record_restart_duration(state.scaling_tracking, state.scaling_history, input.topology, input.job_running_since);
+
+    if (result.gated) {
+        result.stage = CycleStage::SampleGated;
+        result.summary = "sample gated: " + result.gated->reason + "; metric window restarts with the next good sample";
+        return result;
+    }
 
     const std::string phase = result.stabilizing ? "stabilizing" : "window not full";
     if (history.size() < 2) {

@@ -49,17 +49,6 @@ double busy_time(const AggregatedMetric* busy, BusyTimeAggregator aggregator) {
     return kNaN;
 }
 
-double records_in(bool is_source, const RawVertexMetrics& raw) {
-    double value = raw.io.num_records_in;
-    if (is_source && value == 0.0) {
-        if (const auto* in = find_metric(raw, FlinkMetric::SOURCE_TASK_NUM_RECORDS_IN)) value = in->sum;
-    }
-    if (is_source && value == 0.0) {
-        if (const auto* out = find_metric(raw, FlinkMetric::SOURCE_TASK_NUM_RECORDS_OUT)) value = out->sum;
-    }
-    return java_max(0.0, value);
-}
-
 // §3.1.6: the rate a source achieves while it is catching up on a backlog, carried forward
 // as a running average while it cannot be measured.
 std::optional<double> observed_tpr(const VertexId& vertex, const RawVertexMetrics& raw, double lag,
@@ -89,7 +78,7 @@ MetricValues vertex_sample(const JobTopology& topology, const VertexInfo& vertex
     busy_time_unknown = !is_finite(busy);
     values[ScalingMetric::LOAD] = busy_time_unknown ? kNaN : java_max(0.0, busy) / 1000.0;
     values[ScalingMetric::ACCUMULATED_BUSY_TIME] = raw.io.accumulated_busy_time;
-    values[ScalingMetric::NUM_RECORDS_IN] = records_in(is_source, raw);
+    values[ScalingMetric::NUM_RECORDS_IN] = java_max(0.0, records_in(is_source, raw).value);
     values[ScalingMetric::NUM_RECORDS_OUT] = raw.io.num_records_out;
     if (is_source) {
         if (auto tpr = observed_tpr(vertex.id, raw, lag, previous, options))
@@ -121,6 +110,19 @@ std::string_view to_string(FlinkMetric m) { return detail::name_of(kFlinkMetricN
 
 std::optional<FlinkMetric> flink_metric_from_string(std::string_view name) {
     return detail::value_of(kFlinkMetricNames, name);
+}
+
+RecordsIn records_in(bool is_source, const RawVertexMetrics& raw) {
+    RecordsIn in{raw.io.num_records_in, RecordsInOrigin::ReadRecords};
+    if (is_source && in.value == 0.0) {
+        if (const auto* m = find_metric(raw, FlinkMetric::SOURCE_TASK_NUM_RECORDS_IN))
+            in = {m->sum, RecordsInOrigin::SourceTaskRecordsIn};
+    }
+    if (is_source && in.value == 0.0) {
+        if (const auto* m = find_metric(raw, FlinkMetric::SOURCE_TASK_NUM_RECORDS_OUT))
+            in = {m->sum, RecordsInOrigin::SourceTaskRecordsOut};
+    }
+    return in;
 }
 
 AggregatedMetric AggregatedMetric::merge(const AggregatedMetric& a, const AggregatedMetric& b) {

@@ -61,6 +61,11 @@ VertexDetails parse_vertex(const Node& node) {
         if (auto in = present(*metrics, "read-records")) v.io.num_records_in = in->number();
         if (auto out = present(*metrics, "write-records")) v.io.num_records_out = out->number();
         if (auto busy = present(*metrics, "accumulated-busy-time")) v.io.accumulated_busy_time = busy->number();
+        // A partial sum (some subtasks not in the JobManager's metric store yet) must not reach the
+        // metric window; the core gates such a sample (flinkscaler/sample_gates.hpp).
+        if (auto complete = present(*metrics, "read-records-complete")) v.io.num_records_in_complete = complete->boolean();
+        if (auto complete = present(*metrics, "write-records-complete"))
+            v.io.num_records_out_complete = complete->boolean();
     }
     return v;
 }

@@ -54,6 +54,22 @@ AggregatedMetric read_aggregate(const Node& node) {
     return m;
 }
 
+/// A cumulative counter: a count of records or milliseconds, never negative (NaN = unknown).
+double counter_value(const Node& node) {
+    const double x = node.number();
+    if (x < 0.0) node.fail("a counter cannot be negative, got " + node.value().dump());
+    return x;
+}
+
+/// The aggregates of a counter metric (the source operator's numRecordsIn/numRecordsOut).
+AggregatedMetric read_counter_aggregate(const Node& node) {
+    const AggregatedMetric m = read_aggregate(node);
+    const std::pair<const char*, double> fields[] = {{"min", m.min}, {"max", m.max}, {"avg", m.avg}, {"sum", m.sum}};
+    for (const auto& [field, x] : fields)
+        if (x < 0.0) (node.value().is_object() ? node.at(field) : node).fail("a counter cannot be negative");
+    return m;
+}
+
 RawVertexMetrics read_vertex_metrics(const Node& node) {
     RawVertexMetrics raw;
     if (auto metrics = node.maybe("metrics")) {
@@ -63,15 +79,20 @@ RawVertexMetrics read_vertex_metrics(const Node& node) {
                 value.fail("unknown metric (expected BUSY_TIME_PER_SEC, BACKPRESSURE_TIME_PER_SEC, "
                            "NUM_RECORDS_IN_PER_SEC, SOURCE_TASK_NUM_RECORDS_IN_PER_SEC, SOURCE_TASK_NUM_RECORDS_IN, "
                            "SOURCE_TASK_NUM_RECORDS_OUT or PENDING_RECORDS)");
-            raw.metrics[*metric] = read_aggregate(value);
+            const bool counter = *metric == FlinkMetric::SOURCE_TASK_NUM_RECORDS_IN ||
+                                 *metric == FlinkMetric::SOURCE_TASK_NUM_RECORDS_OUT;
+            raw.metrics[*metric] = counter ? read_counter_aggregate(value) : read_aggregate(value);
         }
     }
     if (auto io = node.maybe("io")) {
         for (const auto& [name, value] : io->members()) {
-            if (name == "readRecords") raw.io.num_records_in = value.number();
-            else if (name == "writeRecords") raw.io.num_records_out = value.number();
-            else if (name == "accumulatedBusyTime") raw.io.accumulated_busy_time = value.number();
-            else value.fail("unknown IO counter (expected readRecords, writeRecords or accumulatedBusyTime)");
+            if (name == "readRecords") raw.io.num_records_in = counter_value(value);
+            else if (name == "writeRecords") raw.io.num_records_out = counter_value(value);
+            else if (name == "accumulatedBusyTime") raw.io.accumulated_busy_time = counter_value(value);
+            else if (name == "readRecordsComplete") raw.io.num_records_in_complete = value.boolean();
+            else if (name == "writeRecordsComplete") raw.io.num_records_out_complete = value.boolean();
+            else value.fail("unknown IO counter (expected readRecords, writeRecords, accumulatedBusyTime, "
+                            "readRecordsComplete or writeRecordsComplete)");
         }
     }
     return raw;
@@ -222,6 +243,9 @@ json sample_json(const ReplaySample& sample) {
         json io = {{"readRecords", double_to_json(raw.io.num_records_in)},
                    {"writeRecords", double_to_json(raw.io.num_records_out)}};
         if (!is_nan(raw.io.accumulated_busy_time)) io["accumulatedBusyTime"] = double_to_json(raw.io.accumulated_busy_time);
+        // Written only when false: complete is the default, and older readers know no flags.
+        if (!raw.io.num_records_in_complete) io["readRecordsComplete"] = false;
+        if (!raw.io.num_records_out_complete) io["writeRecordsComplete"] = false;
         vertices[id] = {{"metrics", metrics}, {"io", io}};
     }
     out["vertices"] = vertices;
@@ -301,6 +325,20 @@ ReplaySample replay_sample_from_json(const json& j, const std::string& path) {
     return s;
 }
 
+std::string gated_value_path(std::size_t sample_index, const GatedSample& gated) {
+    std::string path = "$.samples[" + std::to_string(sample_index) + "].vertices." + gated.vertex;
+    if (const auto* counter = std::get_if<IoCounter>(&gated.value.value)) {
+        const bool flag = gated.gate == SampleGate::CounterIncomplete;
+        switch (*counter) {
+            case IoCounter::ReadRecords: return path + (flag ? ".io.readRecordsComplete" : ".io.readRecords");
+            case IoCounter::WriteRecords: return path + (flag ? ".io.writeRecordsComplete" : ".io.writeRecords");
+            case IoCounter::AccumulatedBusyTime: return path + ".io.accumulatedBusyTime";
+        }
+    }
+    const auto& metric = std::get<RawValueRef::Metric>(gated.value.value);
+    return path + ".metrics." + std::string(to_string(metric.metric)) + "." + std::string(to_string(metric.aggregate));
+}
+
 ReplayRun run_replay(const ReplayInput& input, const Configuration& overrides) {
     Configuration conf = input.options;
     for (const auto& [key, value] : overrides) conf[key] = value;
@@ -310,7 +348,8 @@ ReplayRun run_replay(const ReplayInput& input, const Configuration& overrides) {
     if (auto problem = validate(run.options)) throw std::invalid_argument(*problem);
 
     run.final_state = input.initial_state;
-    for (const auto& sample : input.samples) {
+    for (std::size_t i = 0; i < input.samples.size(); ++i) {
+        const ReplaySample& sample = input.samples[i];
         ReplayCycle cycle;
         cycle.timestamp = sample.timestamp;
         const JobTopology topology(sample.vertices);
@@ -321,6 +360,10 @@ ReplayRun run_replay(const ReplayInput& input, const Configuration& overrides) {
             cycle.result = run_cycle(run.options, run.final_state, cycle_input);
         } catch (const std::exception& e) {
             cycle.error = e.what();
+        }
+        if (cycle.result && cycle.result->gated) {
+            cycle.gated_at = gated_value_path(i, *cycle.result->gated);
+            cycle.result->summary += " (" + cycle.gated_at + ")";
         }
         run.cycles.push_back(std::move(cycle));
     }

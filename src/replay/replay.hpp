@@ -60,7 +60,15 @@ struct ReplayCycle {
     Instant timestamp;
     std::optional<CycleResult> result;
     std::string error;  ///< non-empty when the cycle failed (the daemon would emit AutoscalerError)
+    /// When the sample was gated (result->gated): the JSON path of the offending value in the
+    /// document, e.g. "$.samples[5].vertices.0a44….io.readRecordsComplete" (also appended to
+    /// result->summary in parentheses, so every output format shows it).
+    std::string gated_at;
 };
+
+/// The JSON path in a replay document of the value a gate rejected in `samples[sample_index]`:
+/// `.io.readRecords`, `.io.readRecordsComplete` (an incomplete counter), `.metrics.BUSY_TIME_PER_SEC.max`, ...
+std::string gated_value_path(std::size_t sample_index, const GatedSample& gated);
 
 struct ReplayRun {
     AutoscalerOptions options;
@@ -68,8 +76,9 @@ struct ReplayRun {
     JobState final_state;
 };
 
-/// Runs every sample through run_cycle. `overrides` are written over the recorded options
-/// (what-if). The job counts as enabled whatever job.autoscaler.enabled says. Throws
+/// Runs every sample through run_cycle. A sample that fails a metric-quality gate is reported as
+/// such (stage SampleGated, ReplayCycle::gated_at), never silently used. `overrides` are written
+/// over the recorded options (what-if). The job counts as enabled whatever job.autoscaler.enabled says. Throws
 /// OptionError for a bad option value and std::invalid_argument when validation fails.
 ReplayRun run_replay(const ReplayInput& input, const Configuration& overrides);
 

@@ -156,6 +156,7 @@ JobPhase phase_of(const CycleResult& cycle) {
     case CycleStage::CollectingSamples: return cycle.stabilizing ? JobPhase::Stabilizing : JobPhase::Collecting;
     case CycleStage::WindowNotFull: return cycle.stabilizing ? JobPhase::Stabilizing : JobPhase::WindowNotFull;
     case CycleStage::Decided: return JobPhase::Decided;
+    case CycleStage::SampleGated: return JobPhase::MetricsGated;  // the summary says which gate
     }
     return JobPhase::Collecting;
 }
@@ -278,8 +279,13 @@ PassResult collect_evaluate_decide(PassEnvironment& env, JobRuntime& job, const 
     }
 
     auto& status = job.status;
+    const JobPhase previous_phase = status.phase;
     status.phase = phase_of(cycle);
     status.summary = cycle.summary;
+    // A gate that fires is worth a line (a job back from a failover, a misbehaving reporter);
+    // one that keeps firing is not worth one per pass.
+    if (status.phase == JobPhase::MetricsGated && previous_phase != JobPhase::MetricsGated)
+        log_with(spdlog::level::info, cycle.summary, job_fields(job.id));
     status.vertices = vertex_statuses(collected->topology, cycle.evaluated, cycle.decision);
     status.scaling_history = to_json(state.scaling_history);
     if (cycle.restart_detected)

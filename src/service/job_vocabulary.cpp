@@ -18,6 +18,10 @@ std::string_view describe(JobPhase phase) {
         case JobPhase::Stabilizing:
             return "within the stabilization interval after the job (re)started; samples are not used yet";
         case JobPhase::WindowNotFull: return "samples are collected, but the metric window is not full yet";
+        case JobPhase::MetricsGated:
+            return "the last sample failed a metric-quality gate (an IO counter went backwards or is incomplete, a "
+                   "busy time or rate is out of range; `summary` names the vertex and the value): it was not used "
+                   "and the metric window restarts with the next good sample";
         case JobPhase::Decided: return "evaluated and decided (see `last_decision`)";
         case JobPhase::RescaleRejected:
             return "Flink refused the last rescale (see `last_error`); the committed parallelism is sent again after a "

@@ -31,6 +31,7 @@ enum class JobPhase {
     Collecting,      ///< collecting metric samples
     Stabilizing,     ///< within the stabilization interval after a (re)start
     WindowNotFull,   ///< samples collected, but the metric window is not full yet
+    MetricsGated,    ///< the last sample failed a metric-quality gate; the metric window restarts
     Decided,         ///< evaluated and decided
     RescaleRejected,     ///< Flink refused the last rescale; it is tried again after a backoff
     RescaleBlocked,      ///< rescales failed too often in a row: the job is no longer rescaled
@@ -38,13 +39,14 @@ enum class JobPhase {
     StoreUnavailable,    ///< the pass could not commit to the state store: nothing was sent to Flink
     Error,           ///< the last pass failed (JobStatus::last_error); keep last: it bounds the table
 };
-inline constexpr detail::EnumNames<JobPhase, 12> kJobPhaseNames{{
+inline constexpr detail::EnumNames<JobPhase, 13> kJobPhaseNames{{
     {JobPhase::Disabled, "disabled"},
     {JobPhase::NotReady, "not_ready"},
     {JobPhase::RescalePending, "rescale_pending"},
     {JobPhase::Collecting, "collecting"},
     {JobPhase::Stabilizing, "stabilizing"},
     {JobPhase::WindowNotFull, "window_not_full"},
+    {JobPhase::MetricsGated, "metrics_gated"},
     {JobPhase::Decided, "decided"},
     {JobPhase::RescaleRejected, "rescale_rejected"},
     {JobPhase::RescaleBlocked, "rescale_blocked"},
@@ -61,7 +63,7 @@ std::string_view describe(JobPhase phase);
 /// `skipped_passes`, so a pass that should have decided is visible (issue 16).
 constexpr bool skips_decision(JobPhase phase) {
     return phase == JobPhase::NotReady || phase == JobPhase::RescalePending || phase == JobPhase::Collecting ||
-           phase == JobPhase::Stabilizing || phase == JobPhase::WindowNotFull ||
+           phase == JobPhase::Stabilizing || phase == JobPhase::WindowNotFull || phase == JobPhase::MetricsGated ||
            phase == JobPhase::RescaleRejected || phase == JobPhase::RescaleBlocked;
 }
 

@@ -7,6 +7,7 @@
 //
 // The scenarios are the integration suite's (tests/integration/scenarios); the arithmetic of
 // each expected parallelism is in the scenario files and above each case.
+#include "sim_daemon.hpp"
 #include "sim_fleet.hpp"
 #include "temp_dir.hpp"
 
@@ -35,109 +36,8 @@ using flinkscaler::testing::TempDir;
 
 namespace {
 
-/// The options of daemon_tests.py's DEFAULT_OPTIONS: a short window and delays, and no backlog
-/// terms (catch-up.duration 0), so a target capacity is exactly target_rate / 0.7.
-const std::string kDefaults = R"(defaults:
-  job.autoscaler.enabled: "true"
-  job.autoscaler.metrics.window: "20s"
-  job.autoscaler.stabilization.interval: "5s"
-  job.autoscaler.scale-down.interval: "5s"
-  job.autoscaler.restart.time: "5s"
-  job.autoscaler.utilization.target: "0.7"
-  job.autoscaler.catch-up.duration: "0s"
-)";
-
-/// A daemon over simulated clusters, its clock, store folder and log file.
-class SimDaemon {
-public:
-    /// `clusters_yaml`: the `clusters:` (and `jobs:`) sections; the URLs only name the clusters.
-    SimDaemon(SimFleet& fleet, const std::string& clusters_yaml, bool dry_run = false)
-        : clock_(fleet.clock()), start_(fleet.start()) {
-        const std::string text = "service:\n  poll-interval: 1s\n  workers: 4\n  state-database: \"" +
-                                 dir_.file("state.db") + "\"\n  status-address: \"\"\n  log:\n    level: info\n"
-                                 "    format: text\n    file: \"" + dir_.file("daemon.log") + "\"\n" +
-                                 kDefaults + clusters_yaml;
-        auto config = flinkscaler::service::parse_service_config(text, dir_.file("flinkscaler.yaml"));
-        ServiceOverrides overrides;
-        overrides.dry_run = dry_run;
-        flinkscaler::service::configure_logging(flinkscaler::service::apply_overrides(config, overrides).service.log);
-        DaemonSeams seams;
-        seams.clock = clock_;
-        seams.flink_api = fleet.api_factory();
-        daemon_ = std::make_unique<Daemon>(dir_.file("flinkscaler.yaml"), std::move(config), overrides, "test",
-                                           std::move(seams));
-        daemon_->start();
-    }
-    ~SimDaemon() {
-        daemon_->finish();
-        spdlog::default_logger()->flush();
-    }
-
-    /// Steps the daemon (one poll round a simulated second) until `done()` or `limit` of
-    /// simulated time has passed; calls `observe()` after every round. Returns done().
-    bool run_until(const std::function<bool()>& done, Millis limit, const std::function<void()>& observe = {}) {
-        const Instant end = clock_->now() + limit;
-        for (;;) {
-            const auto next = daemon_->step();
-            if (observe) observe();
-            if (done && done()) return true;
-            if (clock_->now() >= end) return false;
-            clock_->advance_to(next);
-        }
-    }
-    void run_for(Millis duration, const std::function<void()>& observe = {}) { run_until({}, duration, observe); }
-
-    /// Seconds of simulated time since the start.
-    double elapsed_s() const { return std::chrono::duration<double>(clock_->now() - start_).count(); }
-    Instant now() const { return clock_->now(); }
-
-    std::optional<JobStatus> job(const std::string& key) const { return daemon_->board().job(key); }
-    std::string metrics() const { return daemon_->board().prometheus_text(); }
-    flinkscaler::store::StateStore& store() { return daemon_->store(); }
-
-    std::string log() const {
-        spdlog::default_logger()->flush();
-        std::ifstream in(dir_.file("daemon.log"));
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    }
-
-    /// (reason, message) of the job's events, oldest first.
-    std::vector<std::pair<std::string, std::string>> events(const std::string& key, const std::string& reason = "") {
-        std::vector<std::pair<std::string, std::string>> out;
-        for (const auto& event : store().events(key, 1000))
-            if (reason.empty() || event.reason == reason) out.emplace_back(event.reason, event.message);
-        std::reverse(out.begin(), out.end());
-        return out;
-    }
-
-private:
-    TempDir dir_;
-    std::shared_ptr<SimulatedClock> clock_;
-    Instant start_;
-    std::unique_ptr<Daemon> daemon_;
-};
-
-/// The distinct values a vertex's parallelism took in the simulator, in order.
-class ParallelismWatch {
-public:
-    ParallelismWatch(SimFleet& fleet, std::string cluster, std::string job, std::string vertex)
-        : fleet_(fleet), cluster_(std::move(cluster)), job_(std::move(job)), vertex_(std::move(vertex)) {
-        observe();
-    }
-    void observe() {
-        const int p = fleet_.parallelism(cluster_, job_).at(vertex_);
-        if (values_.empty() || values_.back() != p) values_.push_back(p);
-    }
-    const std::vector<int>& sequence() const { return values_; }
-    int current() const { return values_.back(); }
-
-private:
-    SimFleet& fleet_;
-    std::string cluster_, job_, vertex_;
-    std::vector<int> values_;
-};
+using flinkscaler::testing::ParallelismWatch;
+using flinkscaler::testing::SimDaemon;
 
 // The value of the one sample of `name` whose labels include every `labels` pair, or nullopt.
 std::optional<double> metric_value(const std::string& text, const std::string& name,

@@ -10,6 +10,7 @@
 #include "flink/rescaler.hpp"
 #include "flinkscaler/options.hpp"
 #include "flinkscaler/sample.hpp"
+#include "flinkscaler/sample_gates.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -97,6 +98,14 @@ TEST_CASE("in-process: the collector gives a complete sample once simulated time
     const auto first = collector.collect(kJob);
     REQUIRE(first.has_value());
     CHECK(load_of(*first, kKeyed) == 0.0);
+    // The job details' IO counters are not from the current execution attempt yet: the collector
+    // carries Flink's `*-complete: false` into the raw metrics, and the core gates such a sample.
+    const auto& first_io = first->metrics.vertices.at(kKeyed).io;
+    CHECK_FALSE(first_io.num_records_in_complete);
+    CHECK_FALSE(first_io.num_records_out_complete);
+    const auto first_sample = compute_sample(first->topology, first->metrics, {}, options, nullptr);
+    CHECK(check_sample(first->topology, first->metrics, first_sample, {}, options)->gate ==
+          SampleGate::CounterIncomplete);
 
     sim.t_s = 30;  // past the fetcher's 10 s interval
     const auto collected = collector.collect(kJob);
@@ -110,6 +119,10 @@ TEST_CASE("in-process: the collector gives a complete sample once simulated time
     // The keyed stage is the bottleneck (4000 records/s offered to 2 x 1500): fully busy.
     CHECK(load_of(*collected, kKeyed) == Approx(1.0).margin(0.01));
     CHECK(load_of(*collected, kSink) < 0.5);
+    for (const auto& id : {kSource, kKeyed, kSink}) {
+        CHECK(collected->metrics.vertices.at(id).io.num_records_in_complete);
+        CHECK(collected->metrics.vertices.at(id).io.num_records_out_complete);
+    }
 }
 
 TEST_CASE("in-process: a rescale through the api changes the simulated job's parallelism", "[inprocess]") {

@@ -284,6 +284,36 @@ TEST_CASE("flink: a finished vertex reports IO counters 0, 0, 0 and is finished 
     CHECK(details.topology().finished_vertices() == std::set<VertexId>{"s"});
 }
 
+TEST_CASE("flink: the read-records-complete and write-records-complete flags are carried, absent means complete",
+          "[flink][gates]") {
+    // The fixtures of every version say true, as a job whose subtasks have all reported.
+    for (const auto& version : kVersions) {
+        const JobDetails details = parse_job_details(fixture(version, "job-details.json"));
+        for (const auto& vertex : details.vertices) {
+            CHECK(vertex.io.num_records_in_complete);
+            CHECK(vertex.io.num_records_out_complete);
+        }
+    }
+    json body = details_template();
+    body["vertices"][0]["metrics"]["read-records-complete"] = false;
+    body["vertices"][0]["metrics"]["write-records-complete"] = true;
+    body["vertices"][1]["metrics"]["write-records-complete"] = false;
+    JobDetails details = parse_job_details(body.dump());
+    CHECK_FALSE(details.vertices[0].io.num_records_in_complete);
+    CHECK(details.vertices[0].io.num_records_out_complete);
+    CHECK(details.vertices[1].io.num_records_in_complete);  // absent
+    CHECK_FALSE(details.vertices[1].io.num_records_out_complete);
+    CHECK_FALSE(details.io_counters().at("t").num_records_out_complete);
+    // A finished vertex's counters are the synthetic 0, 0, 0, complete (algorithm.md §2.7).
+    body["vertices"][0]["status"] = "FINISHED";
+    details = parse_job_details(body.dump());
+    CHECK(details.io_counters().at("s").num_records_in_complete);
+
+    body["vertices"][1]["metrics"]["write-records-complete"] = "no";
+    CHECK_THAT(response_error([&] { parse_job_details(body.dump()); }),
+               Catch::StartsWith("$.vertices[1].metrics.write-records-complete: expected true or false"));
+}
+
 TEST_CASE("flink: busy time given as NaN or left out is NaN, missing record counts are 0", "[flink]") {
     json body = details_template();
     body["vertices"][0]["metrics"]["accumulated-busy-time"] = "NaN";

@@ -25,8 +25,8 @@ TEST_CASE("vocabulary: the wire names of phases, pass results, rescale and disco
         phases.emplace_back(name);
     }
     CHECK(phases == std::vector<std::string>{"disabled", "not_ready", "rescale_pending", "collecting", "stabilizing",
-                                             "window_not_full", "decided", "rescale_rejected", "rescale_blocked",
-                                             "cluster_unreachable", "store_unavailable", "error"});
+                                             "window_not_full", "metrics_gated", "decided", "rescale_rejected",
+                                             "rescale_blocked", "cluster_unreachable", "store_unavailable", "error"});
     CHECK(to_string(PassResult::Ok) == "ok");
     CHECK(to_string(PassResult::NotReady) == "not_ready");
     CHECK(to_string(PassResult::Error) == "error");

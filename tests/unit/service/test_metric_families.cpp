@@ -185,6 +185,7 @@ flinkscaler_job_pass_duration_seconds_count{cluster="yarn/application_1716900000
 # HELP flinkscaler_job_passes_skipped_total Passes of the jobs of a cluster that ran but did not decide, by the phase they ended in.
 # TYPE flinkscaler_job_passes_skipped_total counter
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="collecting"} 0
+flinkscaler_job_passes_skipped_total{cluster="prod",reason="metrics_gated"} 0
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="not_ready"} 0
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="rescale_blocked"} 0
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="rescale_pending"} 0
@@ -192,6 +193,7 @@ flinkscaler_job_passes_skipped_total{cluster="prod",reason="rescale_rejected"} 0
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="stabilizing"} 0
 flinkscaler_job_passes_skipped_total{cluster="prod",reason="window_not_full"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="collecting"} 0
+flinkscaler_job_passes_skipped_total{cluster="staging",reason="metrics_gated"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="not_ready"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="rescale_blocked"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="rescale_pending"} 0
@@ -199,6 +201,7 @@ flinkscaler_job_passes_skipped_total{cluster="staging",reason="rescale_rejected"
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="stabilizing"} 0
 flinkscaler_job_passes_skipped_total{cluster="staging",reason="window_not_full"} 0
 flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="collecting"} 0
+flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="metrics_gated"} 0
 flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="not_ready"} 0
 flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="rescale_blocked"} 0
 flinkscaler_job_passes_skipped_total{cluster="yarn/application_1716900000000_0042",reason="rescale_pending"} 0
@@ -226,6 +229,7 @@ flinkscaler_jobs{phase="collecting"} 1
 flinkscaler_jobs{phase="decided"} 1
 flinkscaler_jobs{phase="disabled"} 1
 flinkscaler_jobs{phase="error"} 0
+flinkscaler_jobs{phase="metrics_gated"} 0
 flinkscaler_jobs{phase="not_ready"} 0
 flinkscaler_jobs{phase="rescale_blocked"} 0
 flinkscaler_jobs{phase="rescale_pending"} 0

@@ -355,6 +355,7 @@ TEST_CASE("status board: jobs gauge counts the jobs on the board by phase", "[st
                                                    R"(flinkscaler_jobs{phase="decided"} 2)",
                                                    R"(flinkscaler_jobs{phase="disabled"} 0)",
                                                    R"(flinkscaler_jobs{phase="error"} 1)",
+                                                   R"(flinkscaler_jobs{phase="metrics_gated"} 0)",
                                                    R"(flinkscaler_jobs{phase="not_ready"} 0)", R"(flinkscaler_jobs{phase="rescale_blocked"} 0)",
                                                    R"(flinkscaler_jobs{phase="rescale_pending"} 0)", R"(flinkscaler_jobs{phase="rescale_rejected"} 0)",
                                                    R"(flinkscaler_jobs{phase="stabilizing"} 0)", R"(flinkscaler_jobs{phase="store_unavailable"} 0)",

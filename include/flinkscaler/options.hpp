@@ -150,4 +150,9 @@ struct UnknownKey {
 /// (option_layers.hpp) and keys outside job.autoscaler.* are not reported.
 std::vector<UnknownKey> unknown_autoscaler_keys(const Configuration& conf);
 
+/// Why `key` cannot be given as an option (in a config's option map, or `evaluate --set`): not
+/// an autoscaler option, a plugin parameter, or an unknown job.autoscaler.* key — each with a
+/// "did you mean" when a known key is close; "" when the key is accepted.
+std::string option_key_problem(const std::string& key);
+
 }  // namespace flinkscaler

@@ -6,6 +6,7 @@
 
 #include "flinkscaler/job_state.hpp"
 #include "flinkscaler/numeric.hpp"
+#include "flinkscaler/options.hpp"
 #include "replay/replay.hpp"
 #include "flinkscaler/report.hpp"
 
@@ -31,7 +32,11 @@ Configuration parse_settings(const std::vector<std::string>& settings) {
         const auto eq = setting.find('=');
         if (eq == std::string::npos || eq == 0)
             throw std::invalid_argument("--set expects key=value, got \"" + setting + "\"");
-        overrides[setting.substr(0, eq)] = setting.substr(eq + 1);
+        const std::string key = setting.substr(0, eq);
+        // The same check and wording as check-config: an unknown key is a typo, never a no-op.
+        if (const auto problem = option_key_problem(key); !problem.empty())
+            throw std::invalid_argument("--set " + key + ": " + problem);
+        overrides[key] = setting.substr(eq + 1);
     }
     return overrides;
 }

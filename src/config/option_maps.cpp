@@ -32,26 +32,6 @@ std::string flink_quote(const std::string& text, std::string_view specials) {
     return out + "'";
 }
 
-// Why `key` cannot be in an option map, or "".
-std::string option_key_problem(const std::string& key) {
-    if (!is_autoscaler_key(key)) {
-        // "job.autoscaler.*, kubernetes.operator.job.autoscaler.*, a, b and c"
-        std::string accepted = std::string(kAutoscalerPrefix) + "*, " + std::string(kOperatorPrefix) +
-                               std::string(kAutoscalerPrefix) + "*";
-        for (std::size_t i = 0; i < kForeignOptionKeys.size(); ++i)
-            accepted += (i + 1 == kForeignOptionKeys.size() ? " and " : ", ") + std::string(kForeignOptionKeys[i]);
-        return "not an autoscaler option" + yaml::did_you_mean(key, known_option_keys()) + "; option maps take " +
-               accepted;
-    }
-    if (is_plugin_parameter(key))
-        return "parameters of plugin instances are not supported: flinkscaler has no plugin mechanism "
-               "(docs/deviations.md)";
-    const auto unknown = unknown_autoscaler_keys({{key, ""}});
-    if (unknown.empty()) return "";
-    if (!unknown.front().suggestion) return "unknown autoscaler option (`flinkscaler options` lists them)";
-    return "unknown autoscaler option (did you mean '" + *unknown.front().suggestion + "'?)";
-}
-
 // Why `value` is not a value of option `key` on its own, or "".
 std::string option_value_problem(const std::string& key, const std::string& value) {
     AutoscalerOptions parsed;

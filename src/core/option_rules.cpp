@@ -79,4 +79,24 @@ std::vector<UnknownKey> unknown_autoscaler_keys(const Configuration& conf) {
     return unknown;
 }
 
+std::string option_key_problem(const std::string& key) {
+    if (!is_autoscaler_key(key)) {
+        // "job.autoscaler.*, kubernetes.operator.job.autoscaler.*, a, b and c"
+        std::string accepted = std::string(kAutoscalerPrefix) + "*, " + std::string(kOperatorPrefix) +
+                               std::string(kAutoscalerPrefix) + "*";
+        for (std::size_t i = 0; i < kForeignOptionKeys.size(); ++i)
+            accepted += (i + 1 == kForeignOptionKeys.size() ? " and " : ", ") + std::string(kForeignOptionKeys[i]);
+        const auto best = closest_match(key, known_option_keys());
+        return "not an autoscaler option" + (best ? " (did you mean '" + std::string(*best) + "'?)" : std::string()) +
+               "; option maps take " + accepted;
+    }
+    if (is_plugin_parameter(key))
+        return "parameters of plugin instances are not supported: flinkscaler has no plugin mechanism "
+               "(docs/deviations.md)";
+    const auto unknown = unknown_autoscaler_keys({{key, ""}});
+    if (unknown.empty()) return "";
+    if (!unknown.front().suggestion) return "unknown autoscaler option (`flinkscaler options` lists them)";
+    return "unknown autoscaler option (did you mean '" + *unknown.front().suggestion + "'?)";
+}
+
 }  // namespace flinkscaler

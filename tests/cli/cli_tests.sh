@@ -30,6 +30,15 @@ evaluate_set_overrides_option)
     # A bad value is an error naming the key and the value.
     if "$bin" evaluate "$example" --set job.autoscaler.metrics.window=soon >"$out" 2>"$err"; then fail "bad value accepted"; fi
     grep -qF 'invalid value "soon" for option job.autoscaler.metrics.window' "$err" || fail "error should name key and value"
+    # An unknown key is an error with the same "did you mean" as check-config, not a silent no-op.
+    status=0
+    "$bin" evaluate "$example" --set job.autoscaler.utilization.targt=0.9 >"$out" 2>"$err" || status=$?
+    [ "$status" -ne 0 ] || fail "an unknown --set key was accepted"
+    grep -qF "unknown autoscaler option (did you mean 'job.autoscaler.utilization.target'?)" "$err" || fail "no did-you-mean: $(cat "$err")"
+    status=0
+    "$bin" evaluate "$example" --set foo.bar=1 >"$out" 2>"$err" || status=$?
+    [ "$status" -ne 0 ] || fail "--set foo.bar was accepted"
+    grep -qF "foo.bar: not an autoscaler option" "$err" || fail "foo.bar not refused: $(cat "$err")"
     ;;
 evaluate_json_output)
     "$bin" evaluate "$example" --format json >"$out" 2>"$err" || fail "exit status $?"

@@ -140,6 +140,8 @@ HttpParse parse_request(std::string_view buffer) {
             if (lower.find("chunked") != std::string::npos)
                 return refuse(411, "chunked request bodies are not supported; send Content-Length");
             return refuse(501, "transfer coding '" + std::string(value) + "' not supported");
+        } else if (iequals(name, "Authorization")) {
+            request.authorization = std::string(value);
         } else if (iequals(name, "Connection")) {
             std::string_view tokens = value;
             while (!tokens.empty()) {
@@ -158,6 +160,17 @@ HttpParse parse_request(std::string_view buffer) {
     request.consumed = at + length;
     request.keep_alive = !http10 && !close_requested;
     return request;
+}
+
+bool bearer_matches(std::string_view authorization, std::string_view token) {
+    if (token.empty()) return false;
+    constexpr std::string_view scheme = "Bearer ";
+    if (authorization.size() < scheme.size() || !iequals(authorization.substr(0, scheme.size()), scheme)) return false;
+    const std::string_view given = authorization.substr(scheme.size());
+    unsigned char diff = given.size() == token.size() ? 0 : 1;
+    for (std::size_t i = 0; i < token.size(); ++i)
+        diff |= static_cast<unsigned char>(token[i] ^ (i < given.size() ? given[i] : 0));
+    return diff == 0;
 }
 
 std::string_view reason_phrase(int status) {

@@ -32,6 +32,7 @@ inline constexpr std::size_t kMaxBodyBytes = 4096;
 struct HttpRequest {
     EndpointRequest endpoint;        ///< method and percent-decoded path without the query
     bool keep_alive = true;          ///< false for HTTP/1.0 or `Connection: close`
+    std::string authorization;       ///< the Authorization field, "" without one
     std::size_t consumed = 0;        ///< bytes of the buffer this request took, body included
 };
 /// Not enough bytes yet for a whole request (head and body).
@@ -49,6 +50,11 @@ HttpParse parse_request(std::string_view buffer);
 /// The bytes of `response` as an HTTP/1.1 message: status line, Content-Type, the route's headers,
 /// Content-Length, `Connection: keep-alive` or `close`, and the body unless `head_only` (HEAD).
 std::string serialize_response(const EndpointResponse& response, bool keep_alive, bool head_only);
+
+/// True when `authorization` (a request's Authorization field) is `Bearer <token>` (the scheme in
+/// any case). The comparison takes a time that depends on the length of `token` only, so a client
+/// cannot find the token byte by byte from response times. False for an empty `token`.
+bool bearer_matches(std::string_view authorization, std::string_view token);
 
 /// The reason phrase of `status` ("OK", "Not Found", ...; "Unknown" for others).
 std::string_view reason_phrase(int status);

@@ -86,6 +86,10 @@ std::pair<int, int> listen_on(const http::HostPort& where, const std::string& ad
         // getting half the scrapes) instead of failing to bind.
         int yes = 1;
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        if (ai->ai_family == AF_INET6) {  // "[::]:port" also takes IPv4 clients, as it always did
+            int no = 0;
+            ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no);
+        }
         if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) break;
         error = errno;
         ::close(fd);
@@ -122,6 +126,7 @@ struct Connection {
 struct StatusServer::Impl {
     std::string address;
     StatusRoutes routes;
+    std::string bearer_token;  ///< "" when the endpoint is open; never logged
 
     std::mutex lifecycle;  ///< serializes start() and stop()
     std::thread thread;
@@ -134,8 +139,14 @@ struct StatusServer::Impl {
     Clock::time_point accept_paused_until{};
 
     Impl(std::string address_, StatusBoard& board_, store::StateReader* store_,
-         std::chrono::steady_clock::duration liveness_limit_)
-        : address(std::move(address_)), routes(board_, store_, liveness_limit_) {}
+         std::chrono::steady_clock::duration liveness_limit_, std::string bearer_token_)
+        : address(std::move(address_)), routes(board_, store_, liveness_limit_), bearer_token(std::move(bearer_token_)) {}
+
+    /// /healthz stays open for supervisors; everything else needs the token when one is set.
+    bool authorized(const HttpRequest& request) const {
+        return bearer_token.empty() || request.endpoint.path == "/healthz" ||
+               bearer_matches(request.authorization, bearer_token);
+    }
 
     void close_fds() {
         for (int* fd : {&listener, &wake_read, &wake_write}) {
@@ -200,7 +211,12 @@ struct StatusServer::Impl {
             const auto& request = std::get<HttpRequest>(parsed);
             EndpointResponse response;
             try {
-                response = routes.route(request.endpoint);
+                if (!authorized(request)) {
+                    response = json_error(401, "this endpoint requires Authorization: Bearer <token>");
+                    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+                } else {
+                    response = routes.route(request.endpoint);
+                }
             } catch (const std::exception& e) {  // route() does not throw; a bad_alloc still might
                 spdlog::warn("status endpoint: {} {} failed: {}", request.endpoint.method, request.endpoint.path, e.what());
                 response = json_error(500, e.what());
@@ -326,8 +342,8 @@ struct StatusServer::Impl {
 };
 
 StatusServer::StatusServer(std::string address, StatusBoard& board, store::StateReader* store,
-                           std::chrono::steady_clock::duration liveness_limit)
-    : impl_(std::make_unique<Impl>(std::move(address), board, store, liveness_limit)) {}
+                           std::chrono::steady_clock::duration liveness_limit, std::string bearer_token)
+    : impl_(std::make_unique<Impl>(std::move(address), board, store, liveness_limit, std::move(bearer_token))) {}
 
 StatusServer::~StatusServer() { stop(); }
 

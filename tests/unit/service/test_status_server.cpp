@@ -255,3 +255,55 @@ TEST_CASE("status server: stop returns within 100 ms with connections open", "[s
     CHECK(Clock::now() - started < 100ms);
     CHECK(open.back().closed_within(1s));
 }
+
+TEST_CASE("status server: with a token every path but healthz needs Authorization: Bearer", "[status][server][token]") {
+    StatusBoard board("0.1.0");
+    board.set_ready(true);
+    StatusServer server("127.0.0.1:0", board, nullptr, std::chrono::hours(1), "s3cret");
+    server.start();
+    const int port = server.port();
+    CHECK(status_line(one_request(port, "GET /healthz HTTP/1.1\r\n\r\n")) == "HTTP/1.1 200 OK");
+    for (const std::string path : {"/readyz", "/metrics", "/api/v1/jobs", "/nope"}) {
+        INFO(path);
+        const std::string refused = one_request(port, "GET " + path + " HTTP/1.1\r\n\r\n");
+        CHECK(status_line(refused) == "HTTP/1.1 401 Unauthorized");
+        CHECK(refused.find("WWW-Authenticate: Bearer\r\n") != std::string::npos);
+        CHECK(refused.find("s3cret") == std::string::npos);
+        CHECK(status_line(one_request(port, "GET " + path + " HTTP/1.1\r\nAuthorization: Bearer s3cre\r\n\r\n")) ==
+              "HTTP/1.1 401 Unauthorized");
+        CHECK(status_line(one_request(port, "GET " + path + " HTTP/1.1\r\nAuthorization: Basic s3cret\r\n\r\n")) ==
+              "HTTP/1.1 401 Unauthorized");
+    }
+    CHECK(status_line(one_request(port, "GET /readyz HTTP/1.1\r\nAuthorization: Bearer s3cret\r\n\r\n")) ==
+          "HTTP/1.1 200 OK");
+    CHECK(status_line(one_request(port, "GET /nope HTTP/1.1\r\nauthorization: bearer s3cret\r\n\r\n")) ==
+          "HTTP/1.1 404 Not Found");
+}
+
+TEST_CASE("status server: an IPv6 loopback address with port 0 binds and serves", "[status][server]") {
+    StatusBoard board("0.1.0");
+    StatusServer server("[::1]:0", board, nullptr, std::chrono::hours(1));
+    try {
+        server.start();
+    } catch (const std::runtime_error& e) {
+        WARN("no IPv6 loopback here: " << e.what());  // containers without IPv6
+        return;
+    }
+    REQUIRE(server.port() > 0);
+    const int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    const timeval two_seconds{2, 0};  // bounded even if the server never closed
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &two_seconds, sizeof two_seconds);
+    sockaddr_in6 addr{};
+    addr.sin6_family = AF_INET6;
+    addr.sin6_port = htons(static_cast<std::uint16_t>(server.port()));
+    addr.sin6_addr = in6addr_loopback;
+    REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+    const std::string request = "GET /healthz HTTP/1.0\r\n\r\n";
+    REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    std::string got;
+    char buf[1024];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    CHECK(status_line(got) == "HTTP/1.1 200 OK");
+}

@@ -92,3 +92,18 @@ TEST_CASE("status http: a response carries its headers, length and connection; H
           "HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nAllow: GET, HEAD\r\n"
           "Content-Length: 2\r\nConnection: close\r\n\r\n");
 }
+
+TEST_CASE("status http: a bearer token matches only exactly, after the scheme in any case", "[status][http][token]") {
+    using flinkscaler::service::bearer_matches;
+    CHECK(bearer_matches("Bearer abc", "abc"));
+    CHECK(bearer_matches("bearer abc", "abc"));
+    CHECK(!bearer_matches("Bearer ab", "abc"));
+    CHECK(!bearer_matches("Bearer abcd", "abc"));
+    CHECK(!bearer_matches("Bearer abd", "abc"));
+    CHECK(!bearer_matches("Basic abc", "abc"));
+    CHECK(!bearer_matches("abc", "abc"));
+    CHECK(!bearer_matches("", "abc"));
+    CHECK(!bearer_matches("Bearer ", ""));  // no token configured never matches
+    const auto parsed = std::get<HttpRequest>(parse_request("GET / HTTP/1.1\r\nAUTHORIZATION:  Bearer x \r\n\r\n"));
+    CHECK(parsed.authorization == "Bearer x");
+}

@@ -116,6 +116,7 @@ struct Connection {
     std::size_t out_sent = 0;
     bool close_after_write = false;
     bool draining = false;  ///< last response sent and write side shut: reading until the peer closes
+    bool peer_closed = false;  ///< the client shut its write side: answer what is buffered, then close
     Clock::time_point deadline;  ///< closed when this passes (see kRequestTimeout, kWriteTimeout)
     Clock::time_point idle_since;
     bool writing() const { return out_sent < out.size(); }
@@ -267,12 +268,15 @@ struct StatusServer::Impl {
         return true;
     }
 
-    /// Reads what is there (and drops it while draining); false when the peer closed or failed.
+    /// Reads what is there (and drops it while draining); false when the connection failed.
     static bool receive(Connection& c) {
         char buf[kReadChunk];
         while (c.in.size() < kMaxBuffered) {
             const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-            if (n == 0) return false;
+            if (n == 0) {
+                c.peer_closed = true;  // a client may half-close after its request: still answer it
+                return true;
+            }
             if (n < 0) return errno == EINTR ? true : (errno == EAGAIN || errno == EWOULDBLOCK);
             if (!c.draining) c.in.append(buf, static_cast<std::size_t>(n));
             if (static_cast<std::size_t>(n) < sizeof buf) return true;
@@ -305,7 +309,8 @@ struct StatusServer::Impl {
             for (auto it = connections.begin(); it != connections.end(); ++it) {
                 // Read only while nothing is being written and the buffer is not full: a client that
                 // pipelines without reading its responses stalls itself, not the server.
-                const short events = it->writing() ? POLLOUT : (it->in.size() < kMaxBuffered ? POLLIN : 0);
+                const short events =
+                    it->writing() ? POLLOUT : (it->in.size() < kMaxBuffered && !it->peer_closed ? POLLIN : 0);
                 fds.push_back({it->fd, events, 0});
                 polled.push_back(it);
                 next_deadline = std::min(next_deadline, it->deadline);
@@ -327,6 +332,7 @@ struct StatusServer::Impl {
                 if (keep && (revents & (POLLIN | POLLHUP)) && !c.writing()) keep = receive(c);
                 if (keep && c.writing()) keep = flush(c, after);
                 if (keep) keep = advance(c, after);
+                if (keep && c.peer_closed && !c.writing()) keep = false;  // answered all it sent
                 if (keep && after >= c.deadline) keep = false;
                 if (!keep) {
                     ::close(c.fd);

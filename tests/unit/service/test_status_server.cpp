@@ -62,6 +62,8 @@ public:
         }
         return true;
     }
+    /// Shuts the sending side (the server sees the end of the requests).
+    void shutdown_send() { ::shutdown(fd_, SHUT_WR); }
     /// Reads until `done(received)` holds, the peer closes or `timeout` passes.
     template <typename Done>
     std::string receive(Clock::duration timeout, Done done) {
@@ -306,4 +308,15 @@ TEST_CASE("status server: an IPv6 loopback address with port 0 binds and serves"
     for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<std::size_t>(n));
     ::close(fd);
     CHECK(status_line(got) == "HTTP/1.1 200 OK");
+}
+
+TEST_CASE("status server: a client that half-closes after its requests still gets every answer", "[status][server]") {
+    Served s;
+    Socket c(s.port());
+    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.shutdown_send();
+    const std::string got = c.receive_all(2s);  // the server closes once both are answered
+    CHECK(complete_responses(got) == 2);
+    CHECK(status_line(got) == "HTTP/1.1 200 OK");
+    CHECK(got.find("HTTP/1.1 404 Not Found") != std::string::npos);
 }

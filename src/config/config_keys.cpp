@@ -75,6 +75,10 @@ const std::array kService = {
             .doc = "Address of the status endpoint (health, jobs, metrics). `\"\"` disables it; port 0 takes a free "
                    "port. IPv6 hosts in brackets: `[::1]:8089`. `flinkscaler run --status-address` overrides it.",
             .summary = "host:port of the status endpoint; \"\" disables it."},
+    KeySpec{.name = "status-token-file", .kind = K::Path,
+            .doc = "File holding a bearer token that every status endpoint path but `/healthz` then requires "
+                   "(`Authorization: Bearer <token>`; 401 otherwise). Read at start; the token is never logged.",
+            .summary = "File holding the status endpoint's bearer token; none: no token."},
     KeySpec{.name = "dry-run", .kind = K::Bool, .default_text = "false",
             .doc = "Compute and report every decision, never rescale. `flinkscaler run --dry-run` forces it on.",
             .summary = "Compute and report, never rescale."},

@@ -92,6 +92,7 @@ void ConfigFileReader::read_service(const Node& node) {
             else s.status_address = *text;
         }
     }
+    if (const auto file = node.get("status-token-file")) s.status_token = files_.read_secret(*file);
     assign_key(node, kServiceKeys, "dry-run", s.dry_run);
     assign_key(node, kServiceKeys, "job-retention", s.job_retention);
     assign_key(node, kServiceKeys, "event-retention", s.event_retention);

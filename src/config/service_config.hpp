@@ -47,6 +47,9 @@ struct ServiceSettings {
     std::string state_store_backend = "sqlite";                    ///< state-store.backend
     /// "host:port" of the status endpoint; empty disables it. Loopback by default.
     std::string status_address = "127.0.0.1:8089";
+    /// The content of service.status-token-file: a bearer token every status path but /healthz
+    /// requires; "" for none. A secret: never logged or printed.
+    std::string status_token;
     /// Compute and report, never PUT.
     bool dry_run = false;
     /// State of a job that is no longer listed is deleted after this long.

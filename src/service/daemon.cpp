@@ -354,9 +354,9 @@ void Daemon::Impl::reload() {
     const auto& after = next->service;
     if (after.workers != before.workers || after.state_database != before.state_database ||
         after.state_store_backend != before.state_store_backend ||
-        after.status_address != before.status_address)
-        log_with(spdlog::level::warn, "service.workers, service.state-database and service.status-address "
-                                      "take effect only after a restart");
+        after.status_address != before.status_address || after.status_token != before.status_token)
+        log_with(spdlog::level::warn, "service.workers, service.state-database, service.status-address and "
+                                      "service.status-token-file take effect only after a restart");
     try {
         if (after.log.level != before.log.level || after.log.format != before.log.format ||
             after.log.file != before.log.file || after.log.max_file_bytes != before.log.max_file_bytes ||
@@ -392,7 +392,8 @@ void Daemon::Impl::start() {
     if (!settings.status_address.empty()) {
         const auto liveness = 3 * std::chrono::duration_cast<Clock::SteadyTime::duration>(settings.poll_interval) +
                               std::chrono::seconds(30);
-        server = std::make_unique<StatusServer>(settings.status_address, board, store.get(), liveness);
+        server = std::make_unique<StatusServer>(settings.status_address, board, store.get(), liveness,
+                                              settings.status_token);
         server->start();
     }
 

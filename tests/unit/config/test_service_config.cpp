@@ -77,6 +77,17 @@ const std::string kOneCluster = R"(clusters:
 
 // ---- parsing ---------------------------------------------------------------------------------------
 
+TEST_CASE("service.status-token-file is read like the clusters' secret files", "[service-config]") {
+    TempDir dir;
+    dir.write("secrets/status.token", "status-tok\n");
+    const auto file = dir.write("flinkscaler.yaml", "service:\n  status-token-file: secrets/status.token\n" + kOneCluster);
+    CHECK(flinkscaler::config::load_service_config(file.string()).service.status_token == "status-tok");
+    dir.write("secrets/empty.token", "\n");
+    const auto empty = dir.write("empty.yaml", "service:\n  status-token-file: secrets/empty.token\n" + kOneCluster);
+    CHECK_THROWS_WITH(flinkscaler::config::load_service_config(empty.string()),
+                      Catch::Matchers::Contains("service.status-token-file") && Catch::Matchers::Contains("is empty"));
+}
+
 TEST_CASE("a complete file: every section and key is read", "[service-config]") {
     TempDir dir;
     dir.write("tls/ca.pem", "CA");
@@ -194,6 +205,7 @@ TEST_CASE("a file with only clusters takes every built-in default", "[service-co
     CHECK(config.service.request_timeout == 10s);
     CHECK(config.service.state_database == "/var/lib/flinkscaler/state.db");
     CHECK(config.service.status_address == "127.0.0.1:8089");
+    CHECK(config.service.status_token.empty());
     CHECK_FALSE(config.service.dry_run);
     CHECK(config.service.job_retention == 24h);
     CHECK(config.service.event_retention == 7 * 24h);

@@ -28,9 +28,10 @@ namespace flinkscaler {
 
 /// Why a sample was gated. Names (to_string) are used in logs and the replay output.
 enum class SampleGate {
-    /// An IO counter that only grows (records in/out, accumulated busy time) is below its value in
-    /// the previous sample of the history, without a restart (the reference computes a negative
-    /// or too small rate over the window).
+    /// A records counter that only grows (records in, records out) is below its value in the
+    /// previous sample of the history, without a restart (the reference computes a negative or
+    /// too small rate over the window). Accumulated busy time is not checked: real JobManagers
+    /// report it going down between samples of a running job (seen on Flink 1.20 end to end).
     CounterWentBackwards,
     /// Flink flagged an IO counter of the job details incomplete (`read-records-complete` or
     /// `write-records-complete` false): some subtasks had not reported, the sum is partial.

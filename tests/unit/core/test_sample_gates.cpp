@@ -151,13 +151,17 @@ TEST_CASE("a counter below its value in the previous sample gates the sample, na
         CHECK(gate->value.name() == "SOURCE_TASK_NUM_RECORDS_IN.sum");
         CHECK(gate->reason == "vertex " + kS + " SOURCE_TASK_NUM_RECORDS_IN.sum went backwards (100 -> 12.5)");
     }
-    SECTION("write-records and accumulated-busy-time") {
+    SECTION("write-records") {
         auto raw = steady(2);
         raw.vertices[kS].io.num_records_out = 99.0;
         CHECK(check(raw)->value.name() == "write-records");
-        raw = steady(2);
+    }
+    SECTION("accumulated-busy-time that goes down is not gated: real JobManagers report it so") {
+        // Flink 1.20 end to end: 1936 -> 1822 ms between two samples of a running job. Gating it
+        // restarted the window on every pass and the job was never scaled.
+        auto raw = steady(2);
         raw.vertices[kK].io.accumulated_busy_time = 1.0;
-        CHECK(check(raw)->value.name() == "accumulated-busy-time");
+        CHECK_FALSE(check(raw).has_value());
     }
     SECTION("an unknown (NaN) counter is not compared: the window primitives skip it") {
         auto raw = steady(2);

@@ -487,6 +487,7 @@ void disable_job(PassEnvironment& env, JobRuntime& job, const std::string& flink
             // from the start gets its (usually absent) state removed quietly at every start.
             const bool was_enabled = job.state.has_value();
             env.store.remove(job.id.key);
+            store_writes(env, job);  // a disabled job never commits again: clear a store failure now
             env.collector.forget(job.id.job_id);
             job.state.reset();
             job.committed_overrides.clear();
